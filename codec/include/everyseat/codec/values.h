@@ -1,0 +1,25 @@
+// Parsing the values found in CSV cells and query strings: numbers, ISO 8601 dates and
+// date-times, booleans. Leading and trailing spaces are ignored.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace everyseat::codec {
+
+// A decimal number as C strtod reads it (correctly rounded), without hex, inf or nan.
+// Empty and "NA" are missing values: IsMissing tells them apart from bad text.
+[[nodiscard]] std::optional<double> ParseNumber(std::string_view text);
+[[nodiscard]] bool IsMissing(std::string_view text);
+
+// ISO 8601: YYYY-MM-DD, or a date-time YYYY-MM-DDTHH:MM[:SS[.fraction]] with 'T' or a space,
+// optionally followed by Z or +HH:MM / -HH:MM (converted to UTC). Returns seconds since
+// 1970-01-01T00:00:00Z (a date is its midnight, UTC). Checks the calendar (2021-02-29 fails).
+[[nodiscard]] std::optional<int64_t> ParseDateTime(std::string_view text);
+
+// true/1/yes and false/0/no (any case); empty is false.
+[[nodiscard]] std::optional<bool> ParseBool(std::string_view text);
+
+}  // namespace everyseat::codec
