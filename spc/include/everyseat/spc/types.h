@@ -63,14 +63,14 @@ struct Options {
   Chart chart = Chart::kI;
   Rules rules = Rules::kMdc;
   Direction direction = Direction::kNeutral;
-  double target = kMissing;  // one target for every point, in output units (after multiply)
-  int baseline = 0;          // the first N points of each phase fix the limits; 0 = all points
+  double target = kMissing;      // one target for every point, in output units (after multiply)
+  int baseline = 0;              // the first N points of each phase fix the limits; 0 = all points
   std::vector<int64_t> rebase;   // times (Row::time) at which a new phase starts
   std::vector<int64_t> exclude;  // times of points left out of centre, limits and runs
   double multiply = 1;           // value, centre and limits are multiplied by this (> 0)
   Aggregate aggregate = Aggregate::kNone;  // for repeated dates on run, i, mr, c, g, t
-  bool screen_outliers = true;   // drop moving ranges >= 3.267 * mean moving range
-  int trend_length = 7;          // MDC: 7 (the Excel tool allows 6)
+  bool screen_outliers = true;             // drop moving ranges >= 3.267 * mean moving range
+  int trend_length = 7;                    // MDC: 7 (the Excel tool allows 6)
   int shift_length = 7;
   bool two_in_three_beyond_limits = false;  // true = points beyond the limits count (MDC 2023)
   double limit_constant = kMissing;  // i chart only; missing = 2.66 (mdc) or 3/1.128 (anhoej)
@@ -78,14 +78,14 @@ struct Options {
 
 // One input row. Rows may come in any order; they are sorted by time (stably).
 struct Row {
-  int64_t time = 0;                // sort key: seconds since 1970-01-01T00:00:00Z
-  double value = kMissing;         // the measurement, count or numerator; NaN = missing
-  double denominator = kMissing;   // p, pp, u, up, ip only
-  double target = kMissing;        // a target that changes over time, output units
-  std::string_view phase;          // phase label; a change of label starts a phase.
-                                   // REQUIRES: the characters outlive the call.
-  bool exclude = false;            // left out of centre, limits and runs analysis
-  int64_t line = 0;                // source line, for messages (0 = unknown)
+  int64_t time = 0;               // sort key: seconds since 1970-01-01T00:00:00Z
+  double value = kMissing;        // the measurement, count or numerator; NaN = missing
+  double denominator = kMissing;  // p, pp, u, up, ip only
+  double target = kMissing;       // a target that changes over time, output units
+  std::string_view phase;         // phase label; a change of label starts a phase.
+                                  // REQUIRES: the characters outlive the call.
+  bool exclude = false;           // left out of centre, limits and runs analysis
+  int64_t line = 0;               // source line, for messages (0 = unknown)
 };
 
 // One plotted point (one subgroup: one row, or the rows sharing a date on xbar, s, p, pp, u,
@@ -97,13 +97,13 @@ struct Point {
   double upper = kMissing;
   double lower_2sigma = kMissing;
   double upper_2sigma = kMissing;
-  double numerator = kMissing;    // sums actually used (p, pp, u, up, ip)
+  double numerator = kMissing;  // sums actually used (p, pp, u, up, ip)
   double denominator = kMissing;
   double target = kMissing;
   int64_t time = 0;
-  uint32_t row = 0;               // index into the input rows of the subgroup's first row
+  uint32_t row = 0;  // index into the input rows of the subgroup's first row
   int32_t phase = 0;
-  int32_t window_first = -1;      // the points that formed the pattern; -1 = none
+  int32_t window_first = -1;  // the points that formed the pattern; -1 = none
   int32_t window_last = -1;
   Rule rule = Rule::kNone;
   Side side = Side::kNone;
@@ -173,8 +173,8 @@ struct Analysis {
 [[nodiscard]] std::string_view Name(Rules);
 [[nodiscard]] std::string_view Name(Direction);
 [[nodiscard]] std::string_view Name(Aggregate);
-[[nodiscard]] std::string_view Name(Rule);  // "" for kNone
-[[nodiscard]] std::string_view Name(Side);  // "" for kNone
+[[nodiscard]] std::string_view Name(Rule);       // "" for kNone
+[[nodiscard]] std::string_view Name(Side);       // "" for kNone
 [[nodiscard]] std::string_view Name(PointType);  // "" for kNone
 [[nodiscard]] std::string_view Name(VariationIcon);
 [[nodiscard]] std::string_view Name(AssuranceIcon);

@@ -1,0 +1,129 @@
+// Internal building blocks of the engine, shared by the batch analysis (analyse.cc) and the
+// live series (live.cc) so that both compute every number with the same code in the same order.
+// Thread-safety: pure functions; the classifier keeps a thread_local scratch buffer.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "everyseat/spc/error.h"
+#include "everyseat/spc/types.h"
+
+namespace everyseat::spc::detail {
+
+inline bool IsMissing(double x) { return std::isnan(x); }
+
+// The options with every default resolved.
+struct Context {
+  Options options;
+  double limit_constant = 0;  // i chart: 2.66 (mdc) or 3/1.128 (anhoej) unless given
+  bool fixable = false;       // limits depend only on the baseline (live O(1) appends)
+};
+
+[[nodiscard]] Context MakeContext(const Options& options);
+
+// One plotted point before the limits: a row, or the rows sharing a date.
+struct Subgroup {
+  int64_t time = 0;
+  double y = kMissing;    // run, i, mr (input), c, g, t: the value; p, u, ...: num/den;
+                          // xbar: subgroup mean; s: subgroup SD
+  double num = kMissing;  // p, pp, u, up, ip: sums of complete rows (0 when none)
+  double den = kMissing;
+  double mean = kMissing;  // xbar, s: mean and sample SD of the non-missing values
+  double sd = kMissing;
+  int count = 0;  // xbar, s: non-missing values in the subgroup
+  double target = kMissing;
+  uint32_t row = 0;        // first input row
+  int64_t line = 0;        // line of the first input row
+  std::string_view label;  // phase label of the first row
+  bool exclude = false;
+  bool zero_denominator = false;  // complete rows whose denominators sum to zero
+};
+
+// Checks one row against the chart's domain (t > 0, denominators, counts).
+[[nodiscard]] Result<void> CheckRow(const Context& ctx, const Row& row);
+
+// Accumulates the rows that share one date into a subgroup.
+class SubgroupBuilder {
+ public:
+  void Start(const Row& row, uint32_t index);
+  void Add(const Row& row);
+  [[nodiscard]] Subgroup Finish(const Context& ctx);  // callable repeatedly (live merges)
+
+ private:
+  Subgroup base_;
+  std::vector<double> values_;  // non-missing values (xbar, s, aggregates)
+  int rows_ = 0;
+  double num_ = 0, den_ = 0;
+  int complete_ = 0;  // rows with numerator and denominator
+};
+
+// The parameters of a phase's limits, fitted on its baseline, on the chart's own scale.
+struct Fit {
+  double centre = kMissing;       // cl (t: mean of the transformed values)
+  double spread = kMissing;       // i, t: MR-bar; c: sqrt(cl); g: mean; pp, up: sigma_z;
+                                  // ip: mean s; xbar, s: s-bar
+  double reported_mr = kMissing;  // the phase's moving_range_mean before multiply
+  bool var_n = false;             // xbar, s: subgroup sizes differ within the phase
+};
+
+// Fits the limits of one phase. base_count: the first base_count subgroups are the baseline.
+[[nodiscard]] Fit FitPhase(const Context& ctx, std::span<const Subgroup> phase, size_t base_count);
+
+// Sets value, centre, limits and 2-sigma lines of one point (multiplied; non-finite limits
+// become missing). prev_y: the previous subgroup's y in the phase (mr chart), else ignored.
+void ApplyFit(const Context& ctx, const Fit& fit, const Subgroup& sg, double prev_y, Point& p);
+
+// Classifies points[from, end) by the profile's rules, reading points[0, end) for context.
+// `offset` is the index of points[0] in the whole analysis (for windows).
+void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int32_t offset);
+
+// Anhoej runs analysis of one phase (qicharts2 runs.analysis).
+struct RunsStats {
+  int n_useful = 0;
+  int longest_run = kNoCount;
+  int longest_run_max = kNoCount;
+  int crossings = kNoCount;
+  int crossings_min = kNoCount;
+  bool signal = false;
+};
+[[nodiscard]] RunsStats RunsAnalysis(std::span<const Point> phase, bool mr_chart);
+// Completes the statistics from the raw counts (thresholds and signal).
+void FinishRuns(RunsStats& stats, int runs, bool mr_chart);
+
+// qbinom(0.05, n, 0.5): the smallest c with P(X <= c) >= 0.05 for X ~ Binomial(n, 1/2).
+[[nodiscard]] int CrossingsMin(int n_useful);
+// round(log2(n)) + 3.
+[[nodiscard]] int LongestRunMax(int n_useful);
+
+// Control chart constants with exact c4 (qicharts2 c4, c5, a3, b3, b4); NaN for n <= 1.
+[[nodiscard]] double C4(double n);
+[[nodiscard]] double A3(double n, double sigmas);
+[[nodiscard]] double B3(double n, double sigmas);
+[[nodiscard]] double B4(double n, double sigmas);
+
+// Computes one phase completely: fit, points, rules, runs, counts. `points` and `phase`
+// are the phase's own slices; phase_info.first must be set by the caller.
+void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::span<Point> points,
+                  Phase& phase_info, Fit* fit_out = nullptr);
+
+// Sets type-dependent counts of a phase from its points.
+void CountTypes(std::span<const Point> points, Phase& phase);
+
+// The point type for a rule's side under a direction.
+[[nodiscard]] PointType TypeFor(Side side, Direction direction);
+
+// Sets summary icons and counts from points and phases (not the reading).
+void Summarise(const Context& ctx, Analysis& analysis);
+
+// Warnings that depend only on the analysis and its subgroups.
+struct WarningInputs {
+  int64_t unsorted_line = 0;  // first out-of-order row's line; 0 = sorted
+};
+void BuildWarnings(const Context& ctx, std::span<const Subgroup> subgroups,
+                   const WarningInputs& inputs, Analysis& analysis);
+
+}  // namespace everyseat::spc::detail
