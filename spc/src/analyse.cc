@@ -117,15 +117,7 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
                     "repeated date (also on line " + std::to_string(earlier.line) + ")", r.line,
                     "date");
       }
-      detail::Subgroup sg;
-      sg.time = r.time;
-      sg.y = r.value;
-      sg.target = r.target;
-      sg.row = index;
-      sg.line = r.line;
-      sg.label = r.phase;
-      sg.exclude = r.exclude;
-      subgroups.push_back(sg);
+      subgroups.push_back(detail::SingleRow(r, index));
     }
   }
 
@@ -183,6 +175,45 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
   detail::BuildWarnings(ctx, subgroups, detail::WarningInputs{unsorted_line}, out);
   out.summary.reading = Reading(out, options);
   return {};
+}
+
+namespace {
+
+bool Same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+bool SamePoint(const Point& a, const Point& b) {
+  return Same(a.value, b.value) && Same(a.centre, b.centre) && Same(a.lower, b.lower) &&
+         Same(a.upper, b.upper) && Same(a.lower_2sigma, b.lower_2sigma) &&
+         Same(a.upper_2sigma, b.upper_2sigma) && Same(a.numerator, b.numerator) &&
+         Same(a.denominator, b.denominator) && Same(a.target, b.target) && a.time == b.time &&
+         a.row == b.row && a.phase == b.phase && a.window_first == b.window_first &&
+         a.window_last == b.window_last && a.rule == b.rule && a.side == b.side &&
+         a.type == b.type && a.baseline == b.baseline && a.excluded == b.excluded;
+}
+
+bool SamePhase(const Phase& a, const Phase& b) {
+  return a.index == b.index && a.label == b.label && a.first == b.first && a.n == b.n &&
+         Same(a.centre, b.centre) && Same(a.lower, b.lower) && Same(a.upper, b.upper) &&
+         Same(a.moving_range_mean, b.moving_range_mean) && a.longest_run == b.longest_run &&
+         a.longest_run_max == b.longest_run_max && a.crossings == b.crossings &&
+         a.crossings_min == b.crossings_min && a.runs_signal == b.runs_signal &&
+         a.short_phase == b.short_phase && a.improvement == b.improvement &&
+         a.concern == b.concern && a.neutral == b.neutral;
+}
+
+}  // namespace
+
+bool Identical(const Analysis& a, const Analysis& b) {
+  if (a.chart != b.chart || a.rules != b.rules || a.direction != b.direction) return false;
+  if (!(a.summary == b.summary) || !(a.warnings == b.warnings)) return false;
+  if (a.points.size() != b.points.size() || a.phases.size() != b.phases.size()) return false;
+  for (size_t i = 0; i < a.points.size(); ++i) {
+    if (!SamePoint(a.points[i], b.points[i])) return false;
+  }
+  for (size_t i = 0; i < a.phases.size(); ++i) {
+    if (!SamePhase(a.phases[i], b.phases[i])) return false;
+  }
+  return true;
 }
 
 Result<Analysis> Analyse(std::span<const Row> rows, const Options& options) {

@@ -46,6 +46,9 @@ struct Subgroup {
 // Checks one row against the chart's domain (t > 0, denominators, counts).
 [[nodiscard]] Result<void> CheckRow(const Context& ctx, const Row& row);
 
+// The subgroup of a single row on a chart that does not group dates.
+[[nodiscard]] Subgroup SingleRow(const Row& row, uint32_t index);
+
 // Accumulates the rows that share one date into a subgroup.
 class SubgroupBuilder {
  public:
@@ -90,9 +93,13 @@ struct RunsStats {
   int crossings_min = kNoCount;
   bool signal = false;
 };
+// Counts runs one point at a time (so a live series can extend a phase in O(1)).
+struct RunsCounter {
+  int n_useful = 0, runs = 0, current = 0, longest = 0, last_sign = 0;
+  void Add(const Point& p);
+  [[nodiscard]] RunsStats Finish(bool mr_chart) const;
+};
 [[nodiscard]] RunsStats RunsAnalysis(std::span<const Point> phase, bool mr_chart);
-// Completes the statistics from the raw counts (thresholds and signal).
-void FinishRuns(RunsStats& stats, int runs, bool mr_chart);
 
 // qbinom(0.05, n, 0.5): the smallest c with P(X <= c) >= 0.05 for X ~ Binomial(n, 1/2).
 [[nodiscard]] int CrossingsMin(int n_useful);
@@ -109,6 +116,9 @@ void FinishRuns(RunsStats& stats, int runs, bool mr_chart);
 // are the phase's own slices; phase_info.first must be set by the caller.
 void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::span<Point> points,
                   Phase& phase_info, Fit* fit_out = nullptr);
+
+// Sets a phase's runs statistics, last limits and short flag from its points.
+void SetPhaseRuns(const RunsStats& runs, Phase& phase);
 
 // Sets type-dependent counts of a phase from its points.
 void CountTypes(std::span<const Point> points, Phase& phase);

@@ -1,1 +1,259 @@
-// placeholder
+// The live series (live.h): appends rows one at a time with the same building blocks as the
+// batch analysis, so the result after every append is identical to Analyse on the same rows.
+//  - fast path (O(1) amortised): a chart whose limits depend only on the baseline, with the
+//    current phase past its baseline: the fitted limits are reused for the new point, only the
+//    last few points are reclassified (no pattern reaches further back than its length), and
+//    the runs analysis is extended by one point;
+//  - otherwise the current phase is recomputed; earlier phases never change.
+// Warnings and the reading are rebuilt lazily, when analysis() is read.
+// Thread-safety: not thread-safe (one writer).
+#include "everyseat/spc/live.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+
+#include "everyseat/spc/analyse.h"
+#include "internal.h"
+
+namespace everyseat::spc {
+
+namespace {
+
+struct Classification {
+  Rule rule;
+  Side side;
+  PointType type;
+  int32_t first, last;
+  bool operator==(const Classification&) const = default;
+};
+
+Classification Of(const Point& p) {
+  return {p.rule, p.side, p.type, p.window_first, p.window_last};
+}
+
+void Tally(PointType type, Phase& phase, int delta) {
+  switch (type) {
+    case PointType::kImprovement:
+      phase.improvement += delta;
+      break;
+    case PointType::kConcern:
+      phase.concern += delta;
+      break;
+    case PointType::kNeutralHigh:
+    case PointType::kNeutralLow:
+      phase.neutral += delta;
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+struct LiveSeries::State {
+  detail::Context ctx;
+  Analysis analysis;
+  std::vector<detail::Subgroup> subgroups;
+  std::vector<int64_t> rebase, exclude;  // sorted
+  bool grouping = false;
+  detail::SubgroupBuilder open;            // the rows of the last subgroup
+  std::unordered_set<std::string> labels;  // owns the label text subgroups point into
+  std::string_view last_label;
+  uint32_t rows = 0;
+  int64_t last_time = 0;
+  int64_t last_line = 0;
+  detail::Fit fit;                     // of the current phase, as last fitted
+  detail::RunsCounter runs;            // of the current phase
+  std::vector<Classification> before;  // scratch
+  mutable bool dirty = true;           // warnings and reading need rebuilding
+
+  std::string_view Intern(std::string_view label) { return *labels.emplace(label).first; }
+  static bool Contains(const std::vector<int64_t>& v, int64_t t) {
+    return std::binary_search(v.begin(), v.end(), t);
+  }
+  void Prepare(detail::Subgroup& sg) const {
+    if (Contains(exclude, sg.time)) sg.exclude = true;
+    if (!std::isnan(ctx.options.target)) sg.target = ctx.options.target;
+  }
+  void SetStatic(const detail::Subgroup& sg, const Phase& phase, size_t index, Point& p) const {
+    const auto baseline = static_cast<size_t>(ctx.options.baseline);
+    p = Point{};
+    p.time = sg.time;
+    p.row = sg.row;
+    p.phase = phase.index;
+    p.baseline = baseline == 0 || index - phase.first < baseline;
+    p.excluded = sg.exclude;
+    p.target = sg.target;
+    if (HasDenominator(ctx.options.chart)) {
+      p.numerator = sg.num;
+      p.denominator = sg.den;
+    }
+  }
+  // Recomputes the whole current phase and lists the earlier points whose classification
+  // changed.
+  void Recompute(Phase& phase, LiveUpdate& update);
+  // Adds the last point to a phase whose limits are fixed: O(pattern length).
+  void Extend(Phase& phase, LiveUpdate& update);
+};
+
+void LiveSeries::State::Recompute(Phase& phase, LiveUpdate& update) {
+  const size_t end = analysis.points.size();
+  before.clear();
+  for (size_t i = phase.first; i + 1 < end; ++i) before.push_back(Of(analysis.points[i]));
+  const std::span<const detail::Subgroup> sgs(subgroups.data() + phase.first, end - phase.first);
+  const std::span<Point> pts(analysis.points.data() + phase.first, end - phase.first);
+  detail::ComputePhase(ctx, sgs, pts, phase, &fit);
+  runs = detail::RunsCounter{};
+  for (const Point& p : pts) runs.Add(p);
+  for (size_t i = phase.first; i + 1 < end; ++i) {
+    if (!(Of(analysis.points[i]) == before[i - phase.first])) update.changed.push_back(i);
+  }
+}
+
+void LiveSeries::State::Extend(Phase& phase, LiveUpdate& update) {
+  const size_t end = analysis.points.size();
+  const size_t k = end - 1;
+  Point& p = analysis.points[k];
+  detail::ApplyFit(ctx, fit, subgroups[k], subgroups[k - 1].y, p);
+  const Options& o = ctx.options;
+  // A new point can change the classification of at most the `reach` points before it; their
+  // classification reads at most `reach` + 2 points further back.
+  const auto reach = static_cast<size_t>(std::max({o.trend_length, o.shift_length, 3}));
+  const size_t in_phase = k - phase.first;
+  const size_t from = in_phase > reach ? in_phase - reach : 0;
+  const size_t lo = from > reach + 2 ? from - reach - 2 : 0;
+  before.clear();
+  for (size_t i = phase.first + from; i < k; ++i) before.push_back(Of(analysis.points[i]));
+  const std::span<Point> pts(analysis.points.data() + phase.first + lo, end - phase.first - lo);
+  detail::ClassifyRange(ctx, pts, from - lo, static_cast<int32_t>(phase.first + lo));
+  for (size_t i = phase.first + from; i < k; ++i) {
+    const Classification& old = before[i - phase.first - from];
+    const Point& q = analysis.points[i];
+    if (!(Of(q) == old)) {
+      update.changed.push_back(i);
+      Tally(old.type, phase, -1);
+      Tally(q.type, phase, +1);
+    }
+  }
+  Tally(p.type, phase, +1);
+  runs.Add(p);
+  phase.n = end - phase.first;
+  phase.centre = p.centre;
+  phase.lower = p.lower;
+  phase.upper = p.upper;
+  detail::SetPhaseRuns(runs.Finish(o.chart == Chart::kMr), phase);
+}
+
+LiveSeries::LiveSeries(std::unique_ptr<State> state) : state_(std::move(state)) {}
+LiveSeries::LiveSeries(LiveSeries&&) noexcept = default;
+LiveSeries& LiveSeries::operator=(LiveSeries&&) noexcept = default;
+LiveSeries::~LiveSeries() = default;
+
+Result<LiveSeries> LiveSeries::Create(const Options& options) {
+  if (auto ok = Validate(options); !ok) return tl::unexpected(ok.error());
+  auto state = std::make_unique<State>();
+  state->ctx = detail::MakeContext(options);
+  state->rebase = options.rebase;
+  state->exclude = options.exclude;
+  std::sort(state->rebase.begin(), state->rebase.end());
+  std::sort(state->exclude.begin(), state->exclude.end());
+  state->grouping = GroupsRepeatedDates(options.chart) || options.aggregate != Aggregate::kNone;
+  state->analysis.chart = options.chart;
+  state->analysis.rules = options.rules;
+  state->analysis.direction = options.direction;
+  detail::Summarise(state->ctx, state->analysis);
+  return LiveSeries(std::move(state));
+}
+
+Result<LiveUpdate> LiveSeries::Append(const Row& row) {
+  State& s = *state_;
+  const Options& o = s.ctx.options;
+  if (s.rows > 0 && row.time < s.last_time) {
+    return Fail(ErrorCode::kOutOfOrder, "a point dated before the last one cannot be appended",
+                row.line, "date");
+  }
+  if (auto ok = detail::CheckRow(s.ctx, row); !ok) return tl::unexpected(ok.error());
+  if (!std::isnan(o.target) && !std::isnan(row.target)) {
+    return Fail(ErrorCode::kTargetTwice, "a target option and a target column cannot both be given",
+                row.line, "target");
+  }
+  const bool same_time = s.rows > 0 && row.time == s.last_time;
+  if (same_time && !s.grouping) {
+    return Fail(ErrorCode::kDuplicateDate,
+                "repeated date (also on line " + std::to_string(s.last_line) + ")", row.line,
+                "date");
+  }
+
+  Analysis& a = s.analysis;
+  const VariationIcon variation = a.summary.variation;
+  const AssuranceIcon assurance = a.summary.assurance;
+  LiveUpdate update;
+  Row owned = row;
+  owned.phase = s.Intern(row.phase);
+
+  if (same_time) {
+    // The row joins the last subgroup: that point, and so its phase, is recomputed.
+    s.open.Add(owned);
+    detail::Subgroup sg = s.open.Finish(s.ctx);
+    s.Prepare(sg);
+    s.subgroups.back() = sg;
+    Phase& phase = a.phases.back();
+    s.SetStatic(sg, phase, a.points.size() - 1, a.points.back());
+    s.Recompute(phase, update);
+  } else {
+    detail::Subgroup sg;
+    if (s.grouping) {
+      s.open.Start(owned, s.rows);
+      sg = s.open.Finish(s.ctx);
+    } else {
+      sg = detail::SingleRow(owned, s.rows);
+    }
+    s.Prepare(sg);
+    const bool new_phase =
+        s.rows == 0 || owned.phase != s.last_label || State::Contains(s.rebase, sg.time);
+    if (new_phase) {
+      Phase ph;
+      ph.index = static_cast<int32_t>(a.phases.size());
+      ph.first = a.points.size();
+      ph.label = sg.label.empty() ? std::to_string(ph.index + 1) : std::string(sg.label);
+      a.phases.push_back(std::move(ph));
+    }
+    Phase& phase = a.phases.back();
+    s.subgroups.push_back(sg);
+    a.points.emplace_back();
+    s.SetStatic(sg, phase, a.points.size() - 1, a.points.back());
+    const size_t before_n = a.points.size() - 1 - phase.first;
+    const bool fixed = s.ctx.fixable && o.baseline > 0 && !new_phase &&
+                       before_n >= static_cast<size_t>(o.baseline);
+    if (fixed) {
+      s.Extend(phase, update);
+    } else {
+      s.Recompute(phase, update);
+    }
+    s.last_label = owned.phase;
+  }
+  s.rows++;
+  s.last_time = row.time;
+  s.last_line = row.line;
+  update.index = a.points.size() - 1;
+  detail::Summarise(s.ctx, a);
+  update.variation_changed = a.summary.variation != variation;
+  update.assurance_changed = a.summary.assurance != assurance;
+  s.dirty = true;
+  return update;
+}
+
+const Analysis& LiveSeries::analysis() const {
+  State& s = *state_;
+  if (s.dirty) {
+    detail::BuildWarnings(s.ctx, s.subgroups, detail::WarningInputs{}, s.analysis);
+    s.analysis.summary.reading = Reading(s.analysis, s.ctx.options);
+    s.dirty = false;
+  }
+  return s.analysis;
+}
+
+const Options& LiveSeries::options() const { return state_->ctx.options; }
+
+}  // namespace everyseat::spc

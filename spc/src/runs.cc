@@ -10,39 +10,39 @@
 
 namespace everyseat::spc::detail {
 
-RunsStats RunsAnalysis(std::span<const Point> phase, bool mr_chart) {
-  RunsStats stats;
-  int runs = 0, current = 0, longest = 0, last = 0;
-  for (const Point& p : phase) {
-    if (p.excluded || !p.has_value() || IsMissing(p.centre)) continue;
-    const int sign = (p.value > p.centre) - (p.value < p.centre);
-    if (sign == 0) continue;
-    ++stats.n_useful;
-    if (sign == last) {
-      ++current;
-    } else {
-      ++runs;
-      current = 1;
-      last = sign;
-    }
-    longest = std::max(longest, current);
+void RunsCounter::Add(const Point& p) {
+  if (p.excluded || !p.has_value() || IsMissing(p.centre)) return;
+  const int sign = (p.value > p.centre) - (p.value < p.centre);
+  if (sign == 0) return;
+  ++n_useful;
+  if (sign == last_sign) {
+    ++current;
+  } else {
+    ++runs;
+    current = 1;
+    last_sign = sign;
   }
+  longest = std::max(longest, current);
+}
+
+RunsStats RunsCounter::Finish(bool mr_chart) const {
+  RunsStats stats;
+  stats.n_useful = n_useful;
+  if (n_useful == 0) return stats;  // every statistic kNoCount, no signal
   stats.longest_run = longest;
-  FinishRuns(stats, runs, mr_chart);
+  stats.crossings = runs - 1;
+  stats.longest_run_max = LongestRunMax(n_useful);
+  stats.crossings_min = CrossingsMin(n_useful);
+  // The MR chart's runs are reported but never signal (qicharts2).
+  stats.signal = !mr_chart && (stats.longest_run > stats.longest_run_max ||
+                               stats.crossings < stats.crossings_min);
   return stats;
 }
 
-void FinishRuns(RunsStats& stats, int runs, bool mr_chart) {
-  if (stats.n_useful == 0) {
-    stats.longest_run = stats.longest_run_max = stats.crossings = stats.crossings_min = kNoCount;
-    stats.signal = false;
-    return;
-  }
-  stats.crossings = runs - 1;
-  stats.longest_run_max = LongestRunMax(stats.n_useful);
-  stats.crossings_min = CrossingsMin(stats.n_useful);
-  stats.signal = !mr_chart && (stats.longest_run > stats.longest_run_max ||
-                               stats.crossings < stats.crossings_min);
+RunsStats RunsAnalysis(std::span<const Point> phase, bool mr_chart) {
+  RunsCounter counter;
+  for (const Point& p : phase) counter.Add(p);
+  return counter.Finish(mr_chart);
 }
 
 }  // namespace everyseat::spc::detail

@@ -39,6 +39,15 @@ void CountTypes(std::span<const Point> points, Phase& phase) {
   }
 }
 
+void SetPhaseRuns(const RunsStats& runs, Phase& phase) {
+  phase.longest_run = runs.longest_run;
+  phase.longest_run_max = runs.longest_run_max;
+  phase.crossings = runs.crossings;
+  phase.crossings_min = runs.crossings_min;
+  phase.runs_signal = runs.signal;
+  phase.short_phase = phase.n < kShortPhase;
+}
+
 void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::span<Point> points,
                   Phase& phase, Fit* fit_out) {
   const size_t n = subgroups.size();
@@ -49,13 +58,7 @@ void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::
     ApplyFit(ctx, fit, subgroups[i], i > 0 ? subgroups[i - 1].y : kMissing, points[i]);
   }
   ClassifyRange(ctx, points, 0, static_cast<int32_t>(phase.first));
-  const RunsStats runs = RunsAnalysis(points, ctx.options.chart == Chart::kMr);
   phase.n = n;
-  if (n > 0) {
-    phase.centre = points[n - 1].centre;
-    phase.lower = points[n - 1].lower;
-    phase.upper = points[n - 1].upper;
-  }
   const Chart chart = ctx.options.chart;
   if (chart == Chart::kI || chart == Chart::kMr) {
     phase.moving_range_mean =
@@ -65,12 +68,12 @@ void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::
   } else {
     phase.moving_range_mean = kMissing;
   }
-  phase.longest_run = runs.longest_run;
-  phase.longest_run_max = runs.longest_run_max;
-  phase.crossings = runs.crossings;
-  phase.crossings_min = runs.crossings_min;
-  phase.runs_signal = runs.signal;
-  phase.short_phase = n < kShortPhase;
+  if (n > 0) {
+    phase.centre = points[n - 1].centre;
+    phase.lower = points[n - 1].lower;
+    phase.upper = points[n - 1].upper;
+  }
+  SetPhaseRuns(RunsAnalysis(points, chart == Chart::kMr), phase);
   CountTypes(points, phase);
   if (fit_out) *fit_out = fit;
 }

@@ -1,1 +1,237 @@
+// The live series: appending rows one at a time gives exactly the batch analysis of the same
+// rows after every append (a property test over random series, every chart, both profiles and
+// random options), and each append reports what changed.
+#include "everyseat/spc/live.h"
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include "everyseat/spc/analyse.h"
+
+namespace everyseat::spc {
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+const Chart kAllCharts[] = {Chart::kRun, Chart::kI,    Chart::kMr, Chart::kP, Chart::kPp,
+                            Chart::kU,   Chart::kUp,   Chart::kIp, Chart::kC, Chart::kG,
+                            Chart::kT,   Chart::kXbar, Chart::kS};
+
+struct Generated {
+  Options options;
+  std::vector<Row> rows;
+  std::vector<std::string> labels;  // owns the phase labels the rows point at
+};
+
+// A random series with the shapes the rules look for: noise, shifts, trends, flat stretches
+// (ties and points on the centre line), missing values, phases, exclusions and targets.
+Generated Generate(Chart chart, Rules rules, std::mt19937_64& rng) {
+  Generated g;
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::normal_distribution<double> noise(0, 1);
+  auto chance = [&](double p) { return unit(rng) < p; };
+  Options& o = g.options;
+  o.chart = chart;
+  o.rules = rules;
+  o.direction = static_cast<Direction>(rng() % 3);
+  o.screen_outliers = chance(0.7);
+  o.baseline = chance(0.5) ? 0 : static_cast<int>(3 + rng() % 18);
+  o.trend_length = 6 + static_cast<int>(rng() % 3);
+  o.shift_length = 6 + static_cast<int>(rng() % 3);
+  o.two_in_three_beyond_limits = chance(0.3);
+  if (chance(0.2)) o.multiply = 100;
+  if (chart == Chart::kI && chance(0.2)) o.limit_constant = 3.0;
+  const bool target_column = chance(0.3);
+  if (!target_column && chance(0.4)) o.target = 40 + 30 * unit(rng);
+  const bool aggregate = !GroupsRepeatedDates(chart) && chance(0.2);
+  if (aggregate) o.aggregate = static_cast<Aggregate>(1 + rng() % 3);
+
+  const int n = 1 + static_cast<int>(rng() % 70);
+  g.labels.reserve(static_cast<size_t>(n));
+  double level = 50, step = 0;
+  int phase_label = 1;
+  int64_t time = 1'600'000'000;
+  int64_t line = 2;
+  for (int i = 0; i < n; ++i) {
+    time += kDay * (1 + static_cast<int64_t>(rng() % 2));
+    // Change the shape now and then.
+    if (chance(0.08)) level += (chance(0.5) ? 1 : -1) * (3 + 5 * unit(rng));
+    if (chance(0.06)) step = chance(0.5) ? 0 : (chance(0.5) ? 1.5 : -1.5);
+    const bool flat = chance(0.1);
+    if (chance(0.05)) ++phase_label;
+    g.labels.push_back(std::to_string(phase_label));
+    int rows_here = 1;
+    if (chart == Chart::kXbar || chart == Chart::kS) rows_here = 1 + static_cast<int>(rng() % 5);
+    if (HasDenominator(chart) && chance(0.15)) rows_here = 2;
+    if (aggregate && chance(0.2)) rows_here = 2;
+    level += step;
+    for (int r = 0; r < rows_here; ++r) {
+      Row row;
+      row.time = time;
+      row.line = line++;
+      row.exclude = chance(0.05);
+      if (target_column && chance(0.9)) row.target = 40 + 30 * unit(rng);
+      double x = flat ? std::round(level) : level + 4 * noise(rng);
+      if (chance(0.01)) x += 30 * noise(rng);
+      switch (chart) {
+        case Chart::kP:
+        case Chart::kPp:
+        case Chart::kU:
+        case Chart::kUp:
+        case Chart::kIp: {
+          const double den = chance(0.04) ? 0 : std::round(50 + 150 * unit(rng));
+          double p = std::clamp(x / 100, 0.0, 1.0);
+          row.denominator = den;
+          row.value = std::round(p * den);
+          break;
+        }
+        case Chart::kC:
+          row.value = std::max(0.0, std::round(x / 5));
+          break;
+        case Chart::kG:
+          row.value = std::max(0.0, std::round(std::abs(x)));
+          break;
+        case Chart::kT:
+          row.value = std::max(0.1, std::abs(x));
+          break;
+        default:
+          row.value = x;
+      }
+      if (chance(0.05)) row.value = kMissing;
+      g.rows.push_back(row);
+    }
+  }
+  for (size_t i = 0; i < g.rows.size(); ++i) {
+    // Rows of one date share their label (the first row of a subgroup decides).
+    size_t date_index = 0;
+    for (size_t j = 1; j <= i; ++j) {
+      if (g.rows[j].time != g.rows[j - 1].time) ++date_index;
+    }
+    g.rows[i].phase = g.labels[std::min(date_index, g.labels.size() - 1)];
+  }
+  // Rebase and exclude dates that match rows.
+  if (chance(0.3) && g.rows.size() > 5) o.rebase.push_back(g.rows[g.rows.size() / 2].time);
+  if (chance(0.3) && g.rows.size() > 3) o.exclude.push_back(g.rows[g.rows.size() / 3].time);
+  return g;
+}
+
+std::string Describe(const Generated& g) {
+  std::string s = std::string(Name(g.options.chart)) + "/" + std::string(Name(g.options.rules)) +
+                  " baseline " + std::to_string(g.options.baseline) + " rows " +
+                  std::to_string(g.rows.size());
+  return s;
+}
+
+TEST(LiveSeries, AppendingOneRowAtATimeGivesTheBatchResultForEveryChartAndProfile) {
+  std::mt19937_64 rng(20261125);
+  int series = 0;
+  for (Chart chart : kAllCharts) {
+    for (Rules rules : {Rules::kMdc, Rules::kAnhoej}) {
+      for (int trial = 0; trial < 40; ++trial) {
+        const Generated g = Generate(chart, rules, rng);
+        auto live = LiveSeries::Create(g.options);
+        ASSERT_TRUE(live) << live.error().message;
+        for (size_t i = 0; i < g.rows.size(); ++i) {
+          auto update = live->Append(g.rows[i]);
+          ASSERT_TRUE(update) << Describe(g) << ": " << update.error().message;
+          const bool last_of_date = i + 1 == g.rows.size() || g.rows[i + 1].time != g.rows[i].time;
+          if (!last_of_date) continue;
+          Options partial = g.options;
+          // Only the rebase/exclude dates already seen can be asked of the batch.
+          std::erase_if(partial.rebase, [&](int64_t t) { return t > g.rows[i].time; });
+          std::erase_if(partial.exclude, [&](int64_t t) { return t > g.rows[i].time; });
+          auto batch = Analyse(std::span<const Row>(g.rows.data(), i + 1), partial);
+          ASSERT_TRUE(batch) << Describe(g) << ": " << batch.error().message;
+          ASSERT_TRUE(Identical(live->analysis(), *batch))
+              << Describe(g) << " differs after row " << i
+              << "\nlive:  " << live->analysis().summary.reading
+              << "\nbatch: " << batch->summary.reading;
+        }
+        ++series;
+      }
+    }
+  }
+  EXPECT_EQ(series, 13 * 2 * 40);
+}
+
+Row At(int day, double value, int64_t line = 0) {
+  Row r;
+  r.time = day * kDay;
+  r.value = value;
+  r.line = line;
+  return r;
+}
+
+TEST(LiveSeries, ReportsEarlierPointsThatJoinAShiftAndTheIconChange) {
+  Options o;
+  o.direction = Direction::kIncrease;
+  o.baseline = 12;
+  auto live = LiveSeries::Create(o);
+  ASSERT_TRUE(live);
+  // A baseline alternating around 10, then points above the mean: the 7th makes a shift.
+  for (int i = 0; i < 12; ++i) ASSERT_TRUE(live->Append(At(i, i % 2 ? 9.0 : 11.0)));
+  for (int i = 12; i < 18; ++i) {
+    auto u = live->Append(At(i, 10.5));
+    ASSERT_TRUE(u);
+    EXPECT_TRUE(u->changed.empty());
+    EXPECT_FALSE(u->variation_changed);
+  }
+  auto u = live->Append(At(18, 10.5));
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->index, 18u);
+  EXPECT_EQ(u->changed, (std::vector<size_t>{12, 13, 14, 15, 16, 17}));
+  EXPECT_TRUE(u->variation_changed);
+  const Analysis& a = live->analysis();
+  EXPECT_EQ(a.points[18].rule, Rule::kShift);
+  EXPECT_EQ(a.points[18].window_first, 12);
+  EXPECT_EQ(a.points[18].window_last, 18);
+  EXPECT_EQ(a.summary.variation, VariationIcon::kImprovementHigh);
+}
+
+TEST(LiveSeries, RefusesARowDatedBeforeTheLastAndChangesNothing) {
+  auto live = LiveSeries::Create(Options{});
+  ASSERT_TRUE(live);
+  ASSERT_TRUE(live->Append(At(5, 1.0, 2)));
+  auto bad = live->Append(At(4, 2.0, 3));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kOutOfOrder);
+  EXPECT_EQ(bad.error().line, 3);
+  EXPECT_EQ(live->analysis().points.size(), 1u);
+}
+
+TEST(LiveSeries, RefusesARepeatedDateOnAnIChartNamingTheEarlierLine) {
+  auto live = LiveSeries::Create(Options{});
+  ASSERT_TRUE(live);
+  ASSERT_TRUE(live->Append(At(5, 1.0, 7)));
+  auto bad = live->Append(At(5, 2.0, 8));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kDuplicateDate);
+  EXPECT_EQ(bad.error().message, "repeated date (also on line 7)");
+  EXPECT_EQ(bad.error().line, 8);
+}
+
+TEST(LiveSeries, MergesARowSharingTheLastDateIntoItsSubgroupOnAPChart) {
+  Options o;
+  o.chart = Chart::kP;
+  auto live = LiveSeries::Create(o);
+  ASSERT_TRUE(live);
+  Row r = At(1, 3);
+  r.denominator = 10;
+  ASSERT_TRUE(live->Append(r));
+  r.value = 2;
+  r.denominator = 10;
+  auto u = live->Append(r);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->index, 0u);
+  const Point& p = live->analysis().points[0];
+  EXPECT_EQ(p.numerator, 5);
+  EXPECT_EQ(p.denominator, 20);
+  EXPECT_EQ(p.value, 0.25);
+}
+
+}  // namespace
+}  // namespace everyseat::spc

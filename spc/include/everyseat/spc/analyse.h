@@ -20,6 +20,10 @@ namespace everyseat::spc {
 [[nodiscard]] Result<void> AnalyseInto(std::span<const Row> rows, const Options& options,
                                        Analysis& out);
 
+// True when every field of the two analyses is equal, a missing number equal only to a
+// missing number (the comparison the live series' property test makes).
+[[nodiscard]] bool Identical(const Analysis& a, const Analysis& b);
+
 // The plain-English reading of an analysis (also stored in Analysis::summary.reading).
 [[nodiscard]] std::string Reading(const Analysis& analysis, const Options& options);
 

@@ -113,7 +113,6 @@ struct Point {
 
   [[nodiscard]] bool special_cause() const { return rule != Rule::kNone; }
   [[nodiscard]] bool has_value() const { return value == value; }
-  friend bool operator==(const Point&, const Point&) = default;
 };
 
 inline constexpr int kNoCount = -1;  // a runs statistic that is not computable
@@ -136,7 +135,6 @@ struct Phase {
   int improvement = 0;
   int concern = 0;
   int neutral = 0;
-  friend bool operator==(const Phase&, const Phase&) = default;
 };
 
 struct Summary {
@@ -165,7 +163,6 @@ struct Analysis {
   std::vector<Phase> phases;
   Summary summary;
   std::vector<Warning> warnings;
-  friend bool operator==(const Analysis&, const Analysis&) = default;
 };
 
 // Names as they appear in the command-line contract and the JSON (spc.md section 5).
