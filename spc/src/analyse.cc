@@ -69,8 +69,11 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
   // Rows, checked in input order so that the first bad line is the one reported.
   bool sorted = true;
   int64_t unsorted_line = 0;
+  const bool checks = detail::ChecksRows(options.chart);
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (auto ok = detail::CheckRow(ctx, rows[i]); !ok) return ok;
+    if (checks) {
+      if (auto ok = detail::CheckRow(ctx, rows[i]); !ok) return ok;
+    }
     if (target_option && !std::isnan(rows[i].target)) {
       return Fail(ErrorCode::kTargetTwice,
                   "a target option and a target column cannot both be given", rows[i].line,
@@ -91,7 +94,10 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
   auto row_at = [&](size_t i) -> uint32_t { return sorted ? static_cast<uint32_t>(i) : order[i]; };
 
   // Subgroups.
-  std::vector<detail::Subgroup> subgroups;
+  // Reused between calls on this thread: a fresh allocation of this size costs more in page
+  // faults than the whole analysis.
+  thread_local std::vector<detail::Subgroup> subgroups;
+  subgroups.clear();
   subgroups.reserve(rows.size());
   const bool grouping = GroupsRepeatedDates(options.chart) || options.aggregate != Aggregate::kNone;
   if (grouping) {
@@ -108,6 +114,7 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
       i = j;
     }
   } else {
+    subgroups.resize(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
       const uint32_t index = row_at(i);
       const Row& r = rows[index];
@@ -117,7 +124,7 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
                     "repeated date (also on line " + std::to_string(earlier.line) + ")", r.line,
                     "date");
       }
-      subgroups.push_back(detail::SingleRow(r, index));
+      subgroups[i] = detail::SingleRow(r, index);
     }
   }
 
@@ -151,18 +158,16 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
       out.phases.push_back(std::move(ph));
       phase_start = i;
     }
+    // Every field is written here or by ComputePhase (value, lines, rule, side, type, window).
     Point& p = out.points[i];
-    p = Point{};
+    p.numerator = has_den ? sg.num : kMissing;
+    p.denominator = has_den ? sg.den : kMissing;
+    p.target = sg.target;
     p.time = sg.time;
     p.row = sg.row;
     p.phase = out.phases.back().index;
     p.baseline = baseline == 0 || i - phase_start < baseline;
     p.excluded = sg.exclude;
-    p.target = sg.target;
-    if (has_den) {
-      p.numerator = sg.num;
-      p.denominator = sg.den;
-    }
   }
   for (size_t k = 0; k < out.phases.size(); ++k) {
     Phase& ph = out.phases[k];

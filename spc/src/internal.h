@@ -43,11 +43,24 @@ struct Subgroup {
   bool zero_denominator = false;  // complete rows whose denominators sum to zero
 };
 
+// True when rows of this chart need CheckRow.
+inline bool ChecksRows(Chart chart) { return chart == Chart::kT || HasDenominator(chart); }
+
 // Checks one row against the chart's domain (t > 0, denominators, counts).
 [[nodiscard]] Result<void> CheckRow(const Context& ctx, const Row& row);
 
 // The subgroup of a single row on a chart that does not group dates.
-[[nodiscard]] Subgroup SingleRow(const Row& row, uint32_t index);
+[[nodiscard]] inline Subgroup SingleRow(const Row& row, uint32_t index) {
+  Subgroup sg;
+  sg.time = row.time;
+  sg.y = row.value;
+  sg.target = row.target;
+  sg.row = index;
+  sg.line = row.line;
+  sg.label = row.phase;
+  sg.exclude = row.exclude;
+  return sg;
+}
 
 // Accumulates the rows that share one date into a subgroup.
 class SubgroupBuilder {
@@ -75,6 +88,12 @@ struct Fit {
 
 // Fits the limits of one phase. base_count: the first base_count subgroups are the baseline.
 [[nodiscard]] Fit FitPhase(const Context& ctx, std::span<const Subgroup> phase, size_t base_count);
+
+// True for charts whose limits are the same for every point of a phase.
+inline bool ConstantLimits(Chart chart) {
+  return chart == Chart::kRun || chart == Chart::kI || chart == Chart::kT || chart == Chart::kC ||
+         chart == Chart::kG;
+}
 
 // Sets value, centre, limits and 2-sigma lines of one point (multiplied; non-finite limits
 // become missing). prev_y: the previous subgroup's y in the phase (mr chart), else ignored.

@@ -129,25 +129,51 @@ double PooledRate(std::span<const Subgroup> phase, size_t base_count) {
   return num / den;
 }
 
-// Individuals chart on f(y): centre = mean, spread = mean moving range of the base sequence.
+// Individuals chart on f(y): centre = mean of the base, spread = mean moving range of
+// consecutive base values (excluded points removed first, so ranges bridge them; a missing value
+// makes the ranges on both sides missing), screened when asked. One pass over the subgroups;
+// the ranges are kept for the screening pass. (qicharts2 takes the ranges of y - cl and
+// NHSRplotthedots of y: the same numbers up to rounding.)
+// The mean of the ranges strictly below 3.267 times their mean (Nelson 1982); missing when
+// none is kept (a zero mean keeps none).
+double ScreenedMean(const std::vector<double>& ranges, double mean) {
+  const double threshold = kD4 * mean;
+  double sum = 0;
+  size_t kept = 0;
+  for (double r : ranges) {
+    if (r < threshold) {
+      sum += r;
+      ++kept;
+    }
+  }
+  return kept ? sum / static_cast<double>(kept) : kMissing;
+}
+
 template <class F>
 Fit FitIndividuals(std::span<const Subgroup> phase, size_t base_count, bool screen, F f) {
-  Fit fit;
-  double sum = 0;
-  size_t n = 0;
+  thread_local std::vector<double> ranges;
+  ranges.clear();
+  double sum = 0, range_sum = 0, prev = kMissing;
+  size_t n = 0, n_ranges = 0;
   for (size_t i = 0; i < base_count; ++i) {
     if (phase[i].exclude) continue;
     const double v = f(phase[i].y);
+    const double range = std::abs(v - prev);
+    prev = v;
     if (IsMissing(v)) continue;
     sum += v;
     ++n;
+    if (IsMissing(range)) continue;
+    range_sum += range;
+    ++n_ranges;
+    if (screen) ranges.push_back(range);
   }
+  Fit fit;
   fit.centre = n ? sum / static_cast<double>(n) : kMissing;
-  const double cl = fit.centre;
-  // qicharts2 takes the ranges of (y - cl); PTD of y: the same up to rounding.
-  fit.spread = MeanMovingRange(
-      Base(phase, base_count, [&](const Subgroup& sg) { return f(sg.y) - cl; }), screen);
-  fit.reported_mr = fit.spread;
+  double amr = n_ranges ? range_sum / static_cast<double>(n_ranges) : kMissing;
+  if (screen) amr = ScreenedMean(ranges, amr);
+  fit.spread = amr;
+  fit.reported_mr = amr;
   return fit;
 }
 

@@ -52,18 +52,6 @@ Result<void> CheckRow(const Context& ctx, const Row& row) {
   return {};
 }
 
-Subgroup SingleRow(const Row& row, uint32_t index) {
-  Subgroup sg;
-  sg.time = row.time;
-  sg.y = row.value;
-  sg.target = row.target;
-  sg.row = index;
-  sg.line = row.line;
-  sg.label = row.phase;
-  sg.exclude = row.exclude;
-  return sg;
-}
-
 void SubgroupBuilder::Start(const Row& row, uint32_t index) {
   base_ = Subgroup{};
   base_.time = row.time;

@@ -139,6 +139,7 @@ void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int
 
   // Pass 2: two in three. The earliest qualifying window of a point is kept.
   for (size_t w = 0; w + 2 < n; ++w) {
+    if (!((s[w].bits | s[w + 1].bits | s[w + 2].bits) & kClose)) continue;
     const int a = s[w].rel, b = s[w + 1].rel, c = s[w + 2].rel;
     if (a == kBreak || b == kBreak || c == kBreak) continue;
     if (std::abs(a + b + c) != 3) continue;
