@@ -97,10 +97,9 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
   // Reused between calls on this thread: a fresh allocation of this size costs more in page
   // faults than the whole analysis.
   thread_local std::vector<detail::Subgroup> subgroups;
-  subgroups.clear();
-  subgroups.reserve(rows.size());
   const bool grouping = GroupsRepeatedDates(options.chart) || options.aggregate != Aggregate::kNone;
   if (grouping) {
+    subgroups.clear();
     detail::SubgroupBuilder builder;
     for (size_t i = 0; i < rows.size();) {
       const uint32_t first = row_at(i);

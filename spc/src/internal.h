@@ -99,10 +99,6 @@ inline bool ConstantLimits(Chart chart) {
 // become missing). prev_y: the previous subgroup's y in the phase (mr chart), else ignored.
 void ApplyFit(const Context& ctx, const Fit& fit, const Subgroup& sg, double prev_y, Point& p);
 
-// Classifies points[from, end) by the profile's rules, reading points[0, end) for context.
-// `offset` is the index of points[0] in the whole analysis (for windows).
-void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int32_t offset);
-
 // Anhoej runs analysis of one phase (qicharts2 runs.analysis).
 struct RunsStats {
   int n_useful = 0;
@@ -115,10 +111,46 @@ struct RunsStats {
 // Counts runs one point at a time (so a live series can extend a phase in O(1)).
 struct RunsCounter {
   int n_useful = 0, runs = 0, current = 0, longest = 0, last_sign = 0;
-  void Add(const Point& p);
+  void Add(const Point& p) {
+    if (p.excluded || !p.has_value() || IsMissing(p.centre)) return;
+    const int sign = (p.value > p.centre) - (p.value < p.centre);
+    if (sign == 0) return;
+    ++n_useful;
+    if (sign == last_sign) {
+      ++current;
+    } else {
+      ++runs;
+      current = 1;
+      last_sign = sign;
+    }
+    if (current > longest) longest = current;
+  }
   [[nodiscard]] RunsStats Finish(bool mr_chart) const;
 };
 [[nodiscard]] RunsStats RunsAnalysis(std::span<const Point> phase, bool mr_chart);
+
+// Runs and point-type counts of a phase, gathered as its points are classified.
+struct PhaseTally {
+  RunsCounter runs;
+  int improvement = 0, concern = 0, neutral = 0;
+  void Add(const Point& p) {
+    runs.Add(p);
+    improvement += p.type == PointType::kImprovement;
+    concern += p.type == PointType::kConcern;
+    neutral += p.type == PointType::kNeutralHigh || p.type == PointType::kNeutralLow;
+  }
+};
+
+// Classifies points[from, end) by the profile's rules, reading points[0, end) for context.
+// `offset` is the index of points[0] in the whole analysis (for windows). When `tally` is
+// given, every classified point is added to it.
+void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int32_t offset,
+                   PhaseTally* tally = nullptr);
+
+// As ClassifyRange over a whole phase whose lines are those of `proto` for every point; also
+// writes each point's value (from its subgroup) and lines.
+void ClassifyConstant(const Context& ctx, std::span<const Subgroup> subgroups, const Point& proto,
+                      std::span<Point> points, int32_t offset, PhaseTally* tally);
 
 // qbinom(0.05, n, 0.5): the smallest c with P(X <= c) >= 0.05 for X ~ Binomial(n, 1/2).
 [[nodiscard]] int CrossingsMin(int n_useful);

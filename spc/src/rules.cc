@@ -64,77 +64,112 @@ PointType TypeFor(Side side, Direction direction) {
   return high ? PointType::kNeutralHigh : PointType::kNeutralLow;
 }
 
-void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int32_t offset) {
+namespace {
+
+// Where the classifier reads each point's value and lines.
+struct PointSource {
+  std::span<Point> points;
+  double value(size_t k) const { return points[k].value; }
+  const Point& lines(size_t k) const { return points[k]; }
+  static constexpr bool kWritesLines = false;
+};
+
+// A phase whose lines are the same for every point: values come from the subgroups and the
+// point's value and lines are written as it is classified (one pass over the points).
+struct ConstantSource {
+  const Subgroup* subgroups;
+  double multiply;
+  const Point* proto;
+  double value(size_t k) const {
+    const double y = subgroups[k].y;
+    return std::isfinite(y) ? y * multiply : kMissing;
+  }
+  const Point& lines(size_t) const { return *proto; }
+  static constexpr bool kWritesLines = true;
+};
+
+template <class Source>
+void Classify(const Context& ctx, const Source& src, std::span<Point> points, size_t from,
+              int32_t offset, PhaseTally* tally) {
   const Options& o = ctx.options;
   const size_t n = points.size();
   const bool mdc = o.rules == Rules::kMdc;
   const auto trend_len = static_cast<uint8_t>(o.trend_length);
   const auto shift_len = static_cast<uint8_t>(o.shift_length);
 
-  auto finish = [&](Point& p, Rule rule, Side side, int32_t first, int32_t last) {
+  auto finish = [&](size_t k, double v, Rule rule, Side side, int32_t first, int32_t last) {
+    Point& p = points[k];
+    if constexpr (Source::kWritesLines) {
+      const Point& l = src.lines(k);
+      p.value = v;
+      p.centre = l.centre;
+      p.lower = l.lower;
+      p.upper = l.upper;
+      p.lower_2sigma = l.lower_2sigma;
+      p.upper_2sigma = l.upper_2sigma;
+    }
     p.rule = rule;
     p.side = side;
     p.window_first = first;
     p.window_last = last;
-    if (!p.has_value()) {
+    if (IsMissing(v)) {
       p.type = PointType::kNone;
     } else if (rule == Rule::kNone) {
       p.type = PointType::kCommonCause;
     } else {
       p.type = TypeFor(side, o.direction);
     }
+    if (tally) tally->Add(p);
   };
 
   if (!mdc) {
     for (size_t k = from; k < n; ++k) {
-      Point& p = points[k];
+      const double v = src.value(k);
+      const Point& l = src.lines(k);
       const auto at = static_cast<int32_t>(k) + offset;
-      if (p.value > p.upper) {
-        finish(p, Rule::kOutsideLimits, Side::kHigh, at, at);
-      } else if (p.value < p.lower) {
-        finish(p, Rule::kOutsideLimits, Side::kLow, at, at);
+      if (v > l.upper) {
+        finish(k, v, Rule::kOutsideLimits, Side::kHigh, at, at);
+      } else if (v < l.lower) {
+        finish(k, v, Rule::kOutsideLimits, Side::kLow, at, at);
       } else {
-        finish(p, Rule::kNone, Side::kNone, -1, -1);
+        finish(k, v, Rule::kNone, Side::kNone, -1, -1);
       }
     }
     return;
   }
 
   thread_local std::vector<Scratch> scratch;
-  scratch.resize(n);
+  if (scratch.size() < n) scratch.resize(n);
   Scratch* s = scratch.data();
 
   // Pass 1: per-point facts and the lengths of runs ending at each point.
+  double prev_v = kMissing;
   for (size_t k = 0; k < n; ++k) {
-    const Point& p = points[k];
+    const double v = src.value(k);
+    const Point& l = src.lines(k);
     Scratch& c = s[k];
-    const bool has = p.has_value();
+    const bool has = !IsMissing(v);
     c.bits = has ? kHas : 0;
     c.tit_off = 0;
-    c.rel = (has && !IsMissing(p.centre)) ? Sign(p.value - p.centre) : kBreak;
+    c.rel = (has && !IsMissing(l.centre)) ? Sign(v - l.centre) : kBreak;
     if (has) {
-      const bool out = p.value > p.upper || p.value < p.lower;
-      const bool beyond_2sigma = p.value > p.upper_2sigma || p.value < p.lower_2sigma;
+      const bool out = v > l.upper || v < l.lower;
+      const bool beyond_2sigma = v > l.upper_2sigma || v < l.lower_2sigma;
       if (out) c.bits |= kOut;
       if (beyond_2sigma && (o.two_in_three_beyond_limits || !out)) c.bits |= kClose;
     }
-    const bool prev_has = k > 0 && (s[k - 1].bits & kHas);
-    if (has && prev_has && p.value > points[k - 1].value) {
-      c.inc = static_cast<uint8_t>(std::min<int>(s[k - 1].inc + 1, trend_len));
-    } else {
-      c.inc = has ? 1 : 0;
-    }
-    if (has && prev_has && p.value < points[k - 1].value) {
-      c.dec = static_cast<uint8_t>(std::min<int>(s[k - 1].dec + 1, trend_len));
-    } else {
-      c.dec = has ? 1 : 0;
-    }
+    // Comparisons with a missing previous value are false: runs restart.
+    c.inc = v > prev_v ? static_cast<uint8_t>(std::min<int>(s[k - 1].inc + 1, trend_len))
+                       : static_cast<uint8_t>(has);
+    c.dec = v < prev_v ? static_cast<uint8_t>(std::min<int>(s[k - 1].dec + 1, trend_len))
+                       : static_cast<uint8_t>(has);
     const bool sided = c.rel == 1 || c.rel == -1;
     if (sided && k > 0 && s[k - 1].rel == c.rel) {
       c.shift = static_cast<uint8_t>(std::min<int>(s[k - 1].shift + 1, shift_len));
     } else {
       c.shift = sided ? 1 : 0;
     }
+    prev_v = v;
   }
 
   // Pass 2: two in three. The earliest qualifying window of a point is kept.
@@ -186,26 +221,30 @@ void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int
     return false;
   };
 
+  // Pass 4: one rule per point, by precedence.
+  constexpr uint8_t kAnyRule = kOut | kTrendFlag | kTwoInThreeFlag | kShiftFlag;
   for (size_t k = from; k < n; ++k) {
-    Point& p = points[k];
     const Scratch& c = s[k];
+    const double v = src.value(k);
     const auto at = static_cast<int32_t>(k);
-    if (c.bits & kOut) {
-      finish(p, Rule::kOutsideLimits, p.value > p.upper ? Side::kHigh : Side::kLow, at + offset,
-             at + offset);
+    if (!(c.bits & kAnyRule)) {
+      finish(k, v, Rule::kNone, Side::kNone, -1, -1);
+    } else if (c.bits & kOut) {
+      finish(k, v, Rule::kOutsideLimits, v > src.lines(k).upper ? Side::kHigh : Side::kLow,
+             at + offset, at + offset);
     } else if (c.bits & kTrendFlag) {
       int d = 0;
-      if (k + 1 < n && (s[k + 1].bits & kTrendFlag)) d = Sign(points[k + 1].value - p.value);
-      if (d == 0 && k > 0) d = Sign(p.value - points[k - 1].value);
+      if (k + 1 < n && (s[k + 1].bits & kTrendFlag)) d = Sign(src.value(k + 1) - v);
+      if (d == 0 && k > 0) d = Sign(v - src.value(k - 1));
       if (d == 0) d = 1;
       int32_t first = at, last = at;
       if (!trend_window(k, d, first, last)) (void)trend_window(k, -d, first, last);
-      finish(p, Rule::kTrend, d > 0 ? Side::kHigh : Side::kLow, first + offset, last + offset);
+      finish(k, v, Rule::kTrend, d > 0 ? Side::kHigh : Side::kLow, first + offset, last + offset);
     } else if (c.bits & kTwoInThreeFlag) {
       const int32_t first = at - c.tit_off;
-      finish(p, Rule::kTwoInThree, c.rel > 0 ? Side::kHigh : Side::kLow, first + offset,
+      finish(k, v, Rule::kTwoInThree, c.rel > 0 ? Side::kHigh : Side::kLow, first + offset,
              first + 2 + offset);
-    } else if (c.bits & kShiftFlag) {
+    } else {
       int32_t first, last;
       if (c.shift >= shift_len) {
         first = at - shift_len + 1;
@@ -214,11 +253,23 @@ void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int
         first = at - c.shift + 1;
         last = first + shift_len - 1;
       }
-      finish(p, Rule::kShift, c.rel > 0 ? Side::kHigh : Side::kLow, first + offset, last + offset);
-    } else {
-      finish(p, Rule::kNone, Side::kNone, -1, -1);
+      finish(k, v, Rule::kShift, c.rel > 0 ? Side::kHigh : Side::kLow, first + offset,
+             last + offset);
     }
   }
+}
+
+}  // namespace
+
+void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int32_t offset,
+                   PhaseTally* tally) {
+  Classify(ctx, PointSource{points}, points, from, offset, tally);
+}
+
+void ClassifyConstant(const Context& ctx, std::span<const Subgroup> subgroups, const Point& proto,
+                      std::span<Point> points, int32_t offset, PhaseTally* tally) {
+  Classify(ctx, ConstantSource{subgroups.data(), ctx.options.multiply, &proto}, points, 0, offset,
+           tally);
 }
 
 }  // namespace everyseat::spc::detail

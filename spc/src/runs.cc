@@ -10,21 +10,6 @@
 
 namespace everyseat::spc::detail {
 
-void RunsCounter::Add(const Point& p) {
-  if (p.excluded || !p.has_value() || IsMissing(p.centre)) return;
-  const int sign = (p.value > p.centre) - (p.value < p.centre);
-  if (sign == 0) return;
-  ++n_useful;
-  if (sign == last_sign) {
-    ++current;
-  } else {
-    ++runs;
-    current = 1;
-    last_sign = sign;
-  }
-  longest = std::max(longest, current);
-}
-
 RunsStats RunsCounter::Finish(bool mr_chart) const {
   RunsStats stats;
   stats.n_useful = n_useful;

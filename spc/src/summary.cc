@@ -54,27 +54,19 @@ void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::
   const auto baseline = static_cast<size_t>(ctx.options.baseline);
   const size_t base_count = baseline > 0 ? std::min(baseline, n) : n;
   const Fit fit = FitPhase(ctx, subgroups, base_count);
+  PhaseTally tally;
+  const auto offset = static_cast<int32_t>(phase.first);
   if (ConstantLimits(ctx.options.chart)) {
-    // Limits do not depend on the point: compute them once, with the same code as per point.
+    // Limits do not depend on the point: computed once, with the same code as per point.
     Point proto;
     ApplyFit(ctx, fit, Subgroup{}, kMissing, proto);
-    const double m = ctx.options.multiply;
-    for (size_t i = 0; i < n; ++i) {
-      Point& p = points[i];
-      const double y = subgroups[i].y;
-      p.value = std::isfinite(y) ? y * m : kMissing;
-      p.centre = proto.centre;
-      p.lower = proto.lower;
-      p.upper = proto.upper;
-      p.lower_2sigma = proto.lower_2sigma;
-      p.upper_2sigma = proto.upper_2sigma;
-    }
+    ClassifyConstant(ctx, subgroups, proto, points, offset, &tally);
   } else {
     for (size_t i = 0; i < n; ++i) {
       ApplyFit(ctx, fit, subgroups[i], i > 0 ? subgroups[i - 1].y : kMissing, points[i]);
     }
+    ClassifyRange(ctx, points, 0, offset, &tally);
   }
-  ClassifyRange(ctx, points, 0, static_cast<int32_t>(phase.first));
   phase.n = n;
   const Chart chart = ctx.options.chart;
   if (chart == Chart::kI || chart == Chart::kMr) {
@@ -90,15 +82,10 @@ void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::
     phase.lower = points[n - 1].lower;
     phase.upper = points[n - 1].upper;
   }
-  RunsCounter runs;
-  phase.improvement = phase.concern = phase.neutral = 0;
-  for (const Point& p : points) {
-    runs.Add(p);
-    phase.improvement += p.type == PointType::kImprovement;
-    phase.concern += p.type == PointType::kConcern;
-    phase.neutral += p.type == PointType::kNeutralHigh || p.type == PointType::kNeutralLow;
-  }
-  SetPhaseRuns(runs.Finish(chart == Chart::kMr), phase);
+  phase.improvement = tally.improvement;
+  phase.concern = tally.concern;
+  phase.neutral = tally.neutral;
+  SetPhaseRuns(tally.runs.Finish(chart == Chart::kMr), phase);
   if (fit_out) *fit_out = fit;
 }
 
