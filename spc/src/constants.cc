@@ -17,7 +17,7 @@ int QBinomHalf(int trials) {
   if (trials <= 0) return 0;
   const long double n = trials;
   const long double sd = std::sqrt(n) / 2;
-  long double start = std::floor(n / 2 - 13 * sd);
+  long double start = std::floor(n / 2 - 9 * sd);  // the tail below is < 1e-18
   if (start < 0) start = 0;
   auto x = static_cast<long long>(start);
   long double log_pmf = std::lgamma(n + 1) - std::lgamma(static_cast<long double>(x) + 1) -
@@ -32,7 +32,7 @@ int QBinomHalf(int trials) {
   return static_cast<int>(x);
 }
 
-constexpr int kMemo = 4096;
+constexpr int kMemo = 1 << 16;
 // Holds the value plus one; zero (static initialisation) means not computed yet.
 std::array<std::atomic<int>, kMemo + 1> crossings_memo{};
 

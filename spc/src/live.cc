@@ -190,7 +190,7 @@ Result<LiveUpdate> LiveSeries::Append(const Row& row) {
   const AssuranceIcon assurance = a.summary.assurance;
   LiveUpdate update;
   Row owned = row;
-  owned.phase = s.Intern(row.phase);
+  owned.phase = s.rows > 0 && row.phase == s.last_label ? s.last_label : s.Intern(row.phase);
 
   if (same_time) {
     // The row joins the last subgroup: that point, and so its phase, is recomputed.
