@@ -1,9 +1,11 @@
 // everyseat demo: SPC on real NHS data. From NHS England's monthly A&E statistics (the
 // NHSRdatasets `ae_attendances` table: period, org_code, type, attendances, breaches,
 // admissions), takes the six trusts with the most type 1 attendances and charts each one's
-// 4-hour performance: the per cent of type 1 attendances seen within 4 hours, a p chart of
-// (attendances - breaches) / attendances times 100, improvement upwards, against the NHS
-// constitutional standard of 95%, under the Making Data Count rules. Writes one SVG per trust
+// 4-hour performance: the per cent of type 1 attendances seen within 4 hours,
+// 100 * (attendances - breaches) / attendances, on the Making Data Count XmR chart (as NHS
+// England's analysts chart it: with thousands of attendances a month a p chart's limits are so
+// narrow that nearly every month is special cause), improvement upwards, against the NHS
+// constitutional standard of 95%. Writes one SVG per trust
 // and prints a table of the icons and the plain-English reading.
 // Thread-safety: owns the process while it runs.
 #include <algorithm>
@@ -29,7 +31,7 @@ constexpr std::string_view kUsage =
     "usage: everyseat demo [--data FILE] [--output DIR]\n"
     "\n"
     "SPC charts of real NHS A&E data: the monthly per cent of type 1 attendances seen within\n"
-    "4 hours for the six largest type 1 trusts (p chart, Making Data Count rules, target 95%).\n"
+    "4 hours for the six largest type 1 trusts (XmR chart, Making Data Count rules, target 95%).\n"
     "Writes one SVG per trust into DIR and prints each trust's icons and reading.\n"
     "Defaults: --data data/ae_attendances.csv, --output demo-output.\n";
 
@@ -137,8 +139,8 @@ int RunDemo(std::span<const std::string_view> args) {
     Trust& trust = trusts[it->second];
     spc::Row row;
     row.time = *time;
-    row.value = counts[0] - counts[1];  // seen within 4 hours (NaN when either is missing)
-    row.denominator = counts[0];
+    // Per cent seen within 4 hours (NaN when either count is missing or there were none).
+    row.value = counts[0] > 0 ? 100 * (counts[0] - counts[1]) / counts[0] : spc::kMissing;
     row.line = line;
     trust.rows.push_back(row);
     trust.dates.push_back(period);
@@ -150,11 +152,10 @@ int RunDemo(std::span<const std::string_view> args) {
   trusts.resize(std::min(trusts.size(), kTrusts));
 
   spc::Options options;
-  options.chart = spc::Chart::kP;
+  options.chart = spc::Chart::kI;
   options.rules = spc::Rules::kMdc;
   options.direction = spc::Direction::kIncrease;
   options.target = kStandard;
-  options.multiply = 100;
 
   std::vector<Charted> charted;
   for (const Trust& trust : trusts) {
@@ -194,7 +195,7 @@ int RunDemo(std::span<const std::string_view> args) {
     widths[1] = std::max(widths[1], chart.variation.size());
     widths[2] = std::max(widths[2], chart.assurance.size());
   }
-  std::string table_text = "A&E type 1, % seen within 4 hours (p chart, target 95%), largest " +
+  std::string table_text = "A&E type 1, % seen within 4 hours (XmR chart, target 95%), largest " +
                            std::to_string(charted.size()) + " trusts:\n\n";
   table_text += Padded("trust", widths[0]) + "  " + Padded("variation", widths[1]) + "  " +
                 Padded("assurance", widths[2]) + "  reading\n";

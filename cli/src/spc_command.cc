@@ -47,14 +47,15 @@ constexpr std::string_view kUsage =
     "                     [--series-column NAME] [--filter COLUMN=VALUE]...\n"
     "                     [--date-column NAME] [--value-column NAME] [--denominator-column NAME]\n"
     "                     [--phase-column NAME] [--target-column NAME] [--exclude-column NAME]\n"
-    "                     [--format json|csv|svg] [--output FILE|DIR]\n"
+    "                     [--format json|csv|svg] [--output FILE|DIR] [--title TEXT]\n"
     "\n"
     "Statistical process control of a series in a CSV file (a header row; columns date, value,\n"
     "and where used denominator, phase, target, exclude, note; '-' reads standard input).\n"
     "Defaults: --chart i, --rules mdc, --direction neutral, --format json, output to standard\n"
     "output. With --series-column, each value of that column is its own series: JSON gives one\n"
     "object per line, CSV a leading series column, and SVG one <series>.svg per series in the\n"
-    "directory given by --output.\n"
+    "directory given by --output. --title sets an SVG chart's title (default: the input file's\n"
+    "name, or the series).\n"
     "Exit status: 0 success (warnings go to standard error), 2 error.\n";
 
 constexpr std::string_view kPrefix = "everyseat spc: ";
@@ -70,6 +71,7 @@ struct DateOption {
 struct SpcArgs {
   std::string input;
   std::string output;  // empty: standard output
+  std::string title;   // SVG title; empty: the file's name, or the series with facets
   Format format = Format::kJson;
   spc::Options options;
   std::vector<DateOption> rebase;
@@ -143,6 +145,8 @@ tl::expected<SpcArgs, Failure> Interpret(const std::vector<Flag>& flags) {
       args.input = value;
     } else if (name == "output") {
       args.output = value;
+    } else if (name == "title") {
+      args.title = value;
     } else if (name == "format") {
       if (value == "json") {
         args.format = Format::kJson;
@@ -396,6 +400,9 @@ class SpcRun {
   void Render(const codec::InputSeries& series) {
     render::SvgOptions svg;
     svg.title = faceted() ? std::string(series.name) : Title();
+    if (!args_.title.empty()) {
+      svg.title = faceted() ? args_.title + ": " + std::string(series.name) : args_.title;
+    }
     svg.y_label = args_.request.columns.value.name;
     svg.point_labels.reserve(analysis_.points.size());
     for (size_t i = 0; i < analysis_.points.size(); ++i) {
@@ -479,7 +486,7 @@ class SpcRun {
 
 // clang-format off
 const FlagSet kFlags{
-    {"input", "output", "format",
+    {"input", "output", "format", "title",
      "chart", "rules", "direction", "target", "baseline", "rebase", "exclude", "multiply",
      "aggregate", "screen-outliers", "trend-length", "shift-length", "two-in-three-beyond-limits",
      "limit-constant",

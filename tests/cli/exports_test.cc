@@ -226,6 +226,19 @@ TEST(Formats, SvgToStandardOutputAndToAFile) {
   EXPECT_EQ(ReadFile(dir.Path("c.svg")), ran.out);
 }
 
+TEST(Formats, SvgTitleOptionNamesTheChartAndIsEscaped) {
+  ScratchDir dir;
+  const std::string input = dir.Write("s.csv", "date,value\n2021-01-01,1\n2021-02-01,2\n");
+  const Ran ran =
+      RunEverySeat({"spc", "--input", input, "--format", "svg", "--title", "A&E <type 1>"});
+  ASSERT_EQ(ran.status, 0) << ran.err;
+  EXPECT_NE(ran.out.find(">A&amp;E &lt;type 1&gt;</title>"), std::string::npos)
+      << ran.out.substr(0, 400);
+  const Ran default_title = RunEverySeat({"spc", "--input", input, "--format", "svg"});
+  ASSERT_EQ(default_title.status, 0) << default_title.err;
+  EXPECT_NE(default_title.out.find(">s</title>"), std::string::npos);
+}
+
 TEST(Formats, SvgWithFacetsWritesOneSafelyNamedFilePerSeries) {
   ScratchDir dir;
   const std::string input = dir.Write("s.csv",
