@@ -7,7 +7,7 @@
 //   - trend: `trend_length` points each strictly above (or below) the one before, either side of
 //     the centre; every point of such a window is flagged; a flagged point's direction is that
 //     of the step to the next point if the next point is flagged too, else of the step from the
-//     previous point;
+//     previous point (rising only when strictly rising: a tie reads as falling, as in PTD);
 //   - two in three: a point strictly beyond a 2-sigma line (and, unless
 //     two_in_three_beyond_limits, not beyond the limit) in a window of three consecutive points,
 //     all strictly on one side of the centre, of which at least two are beyond the 2-sigma line;
@@ -233,10 +233,11 @@ void Classify(const Context& ctx, const Source& src, std::span<Point> points, si
       finish(k, v, Rule::kOutsideLimits, v > src.lines(k).upper ? Side::kHigh : Side::kLow,
              at + offset, at + offset);
     } else if (c.bits & kTrendFlag) {
-      int d = 0;
-      if (k + 1 < n && (s[k + 1].bits & kTrendFlag)) d = Sign(src.value(k + 1) - v);
-      if (d == 0 && k > 0) d = Sign(v - src.value(k - 1));
-      if (d == 0) d = 1;
+      // NHSRplotthedots: the step to the next point when it is flagged too, else the step from
+      // the previous one; rising only when strictly rising (a tie reads as decreasing).
+      const bool next_flagged = k + 1 < n && (s[k + 1].bits & kTrendFlag);
+      const double step = next_flagged ? src.value(k + 1) - v : (k > 0 ? v - src.value(k - 1) : 0);
+      const int d = step > 0 ? 1 : -1;
       int32_t first = at, last = at;
       if (!trend_window(k, d, first, last)) (void)trend_window(k, -d, first, last);
       finish(k, v, Rule::kTrend, d > 0 ? Side::kHigh : Side::kLow, first + offset, last + offset);

@@ -82,7 +82,7 @@ struct Row {
   double value = kMissing;        // the measurement, count or numerator; NaN = missing
   double denominator = kMissing;  // p, pp, u, up, ip only
   double target = kMissing;       // a target that changes over time, output units
-  std::string_view phase;         // phase label; a change of label starts a phase.
+  std::string_view phase = {};    // phase label; a change of label starts a phase.
                                   // REQUIRES: the characters outlive the call.
   bool exclude = false;           // left out of centre, limits and runs analysis
   int64_t line = 0;               // source line, for messages (0 = unknown)
