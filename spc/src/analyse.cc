@@ -140,9 +140,6 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
   out.points.resize(subgroups.size());
   out.phases.clear();
   out.warnings.clear();
-  const auto baseline = static_cast<size_t>(options.baseline);
-  const bool has_den = HasDenominator(options.chart);
-  size_t phase_start = 0;
   for (size_t i = 0; i < subgroups.size(); ++i) {
     detail::Subgroup& sg = subgroups[i];
     if (!exclude.empty() && Contains(exclude, sg.time)) sg.exclude = true;
@@ -155,18 +152,7 @@ Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Anal
       ph.first = i;
       ph.label = sg.label.empty() ? std::to_string(ph.index + 1) : std::string(sg.label);
       out.phases.push_back(std::move(ph));
-      phase_start = i;
     }
-    // Every field is written here or by ComputePhase (value, lines, rule, side, type, window).
-    Point& p = out.points[i];
-    p.numerator = has_den ? sg.num : kMissing;
-    p.denominator = has_den ? sg.den : kMissing;
-    p.target = sg.target;
-    p.time = sg.time;
-    p.row = sg.row;
-    p.phase = out.phases.back().index;
-    p.baseline = baseline == 0 || i - phase_start < baseline;
-    p.excluded = sg.exclude;
   }
   for (size_t k = 0; k < out.phases.size(); ++k) {
     Phase& ph = out.phases[k];

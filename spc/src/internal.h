@@ -89,6 +89,22 @@ struct Fit {
 // Fits the limits of one phase. base_count: the first base_count subgroups are the baseline.
 [[nodiscard]] Fit FitPhase(const Context& ctx, std::span<const Subgroup> phase, size_t base_count);
 
+// Sets the fields of a point that come from its subgroup and its place in the phase (all but
+// value, lines and classification). `in_phase`: the point's index within its phase.
+inline void InitPoint(const Context& ctx, const Subgroup& sg, int32_t phase, size_t in_phase,
+                      Point& p) {
+  const bool has_den = HasDenominator(ctx.options.chart);
+  const auto baseline = static_cast<size_t>(ctx.options.baseline);
+  p.numerator = has_den ? sg.num : kMissing;
+  p.denominator = has_den ? sg.den : kMissing;
+  p.target = sg.target;
+  p.time = sg.time;
+  p.row = sg.row;
+  p.phase = phase;
+  p.baseline = baseline == 0 || in_phase < baseline;
+  p.excluded = sg.exclude;
+}
+
 // True for charts whose limits are the same for every point of a phase.
 inline bool ConstantLimits(Chart chart) {
   return chart == Chart::kRun || chart == Chart::kI || chart == Chart::kT || chart == Chart::kC ||
@@ -148,9 +164,9 @@ void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int
                    PhaseTally* tally = nullptr);
 
 // As ClassifyRange over a whole phase whose lines are those of `proto` for every point; also
-// writes each point's value (from its subgroup) and lines.
+// writes every other field of each point (InitPoint, value from its subgroup, lines).
 void ClassifyConstant(const Context& ctx, std::span<const Subgroup> subgroups, const Point& proto,
-                      std::span<Point> points, int32_t offset, PhaseTally* tally);
+                      std::span<Point> points, int32_t phase, int32_t offset, PhaseTally* tally);
 
 // qbinom(0.05, n, 0.5): the smallest c with P(X <= c) >= 0.05 for X ~ Binomial(n, 1/2).
 [[nodiscard]] int CrossingsMin(int n_useful);
@@ -163,8 +179,9 @@ void ClassifyConstant(const Context& ctx, std::span<const Subgroup> subgroups, c
 [[nodiscard]] double B3(double n, double sigmas);
 [[nodiscard]] double B4(double n, double sigmas);
 
-// Computes one phase completely: fit, points, rules, runs, counts. `points` and `phase`
-// are the phase's own slices; phase_info.first must be set by the caller.
+// Computes one phase completely: every field of its points, the fit, rules, runs and counts.
+// `points` and `subgroups` are the phase's own slices; phase_info.index and .first must be set
+// by the caller.
 void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::span<Point> points,
                   Phase& phase_info, Fit* fit_out = nullptr);
 

@@ -77,18 +77,7 @@ struct LiveSeries::State {
     if (!std::isnan(ctx.options.target)) sg.target = ctx.options.target;
   }
   void SetStatic(const detail::Subgroup& sg, const Phase& phase, size_t index, Point& p) const {
-    const auto baseline = static_cast<size_t>(ctx.options.baseline);
-    p = Point{};
-    p.time = sg.time;
-    p.row = sg.row;
-    p.phase = phase.index;
-    p.baseline = baseline == 0 || index - phase.first < baseline;
-    p.excluded = sg.exclude;
-    p.target = sg.target;
-    if (HasDenominator(ctx.options.chart)) {
-      p.numerator = sg.num;
-      p.denominator = sg.den;
-    }
+    detail::InitPoint(ctx, sg, phase.index, index - phase.first, p);
   }
   // Recomputes the whole current phase and lists the earlier points whose classification
   // changed.

@@ -77,9 +77,11 @@ struct PointSource {
 // A phase whose lines are the same for every point: values come from the subgroups and the
 // point's value and lines are written as it is classified (one pass over the points).
 struct ConstantSource {
+  const Context* ctx;
   const Subgroup* subgroups;
   double multiply;
   const Point* proto;
+  int32_t phase;
   double value(size_t k) const {
     const double y = subgroups[k].y;
     return std::isfinite(y) ? y * multiply : kMissing;
@@ -100,6 +102,7 @@ void Classify(const Context& ctx, const Source& src, std::span<Point> points, si
   auto finish = [&](size_t k, double v, Rule rule, Side side, int32_t first, int32_t last) {
     Point& p = points[k];
     if constexpr (Source::kWritesLines) {
+      InitPoint(*src.ctx, src.subgroups[k], src.phase, k, p);
       const Point& l = src.lines(k);
       p.value = v;
       p.centre = l.centre;
@@ -268,9 +271,9 @@ void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int
 }
 
 void ClassifyConstant(const Context& ctx, std::span<const Subgroup> subgroups, const Point& proto,
-                      std::span<Point> points, int32_t offset, PhaseTally* tally) {
-  Classify(ctx, ConstantSource{subgroups.data(), ctx.options.multiply, &proto}, points, 0, offset,
-           tally);
+                      std::span<Point> points, int32_t phase, int32_t offset, PhaseTally* tally) {
+  Classify(ctx, ConstantSource{&ctx, subgroups.data(), ctx.options.multiply, &proto, phase}, points,
+           0, offset, tally);
 }
 
 }  // namespace everyseat::spc::detail

@@ -60,9 +60,10 @@ void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::
     // Limits do not depend on the point: computed once, with the same code as per point.
     Point proto;
     ApplyFit(ctx, fit, Subgroup{}, kMissing, proto);
-    ClassifyConstant(ctx, subgroups, proto, points, offset, &tally);
+    ClassifyConstant(ctx, subgroups, proto, points, phase.index, offset, &tally);
   } else {
     for (size_t i = 0; i < n; ++i) {
+      InitPoint(ctx, subgroups[i], phase.index, i, points[i]);
       ApplyFit(ctx, fit, subgroups[i], i > 0 ? subgroups[i - 1].y : kMissing, points[i]);
     }
     ClassifyRange(ctx, points, 0, offset, &tally);
