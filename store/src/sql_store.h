@@ -1,0 +1,184 @@
+// SqlStore: the Store methods written once, in SQL that both engines accept, over a few engine
+// primitives (run a statement, run a script, insert a batch of observations) that SqliteStore
+// and PostgresStore provide. See docs/adr/0003-store-interface.md.
+//
+// Statements use $1, $2, ... placeholders (SQLite reads them as ?1, ?2, ...), RETURNING, ON
+// CONFLICT, WITH RECURSIVE and partial indexes, which SQLite 3.35+ and PostgreSQL 10+ share.
+// Transactions: every write runs in a scope, a transaction when none is open (BEGIN IMMEDIATE on
+// SQLite) or a savepoint inside the caller's Transaction, so a failed method changes nothing.
+// Thread-safety: one thread at a time, like every Store.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "everyseat/store/store.h"
+#include "rows.h"
+
+namespace everyseat::store::detail {
+
+// A validated observation row ready to insert (the batch path).
+struct ObservationRow {
+  int64_t measure = 0;
+  std::string_view period;  // points into the caller's ObservationInput
+  int64_t period_start = 0;
+  double value = 0;
+  std::optional<double> denominator;
+};
+
+[[nodiscard]] inline tl::unexpected<StoreError> Fail(StoreErrorCode code, std::string message,
+                                                     std::string field = {}) {
+  return tl::unexpected<StoreError>(StoreError{code, std::move(message), std::move(field)});
+}
+
+class SqlStore : public Store {
+ public:
+  Result<int64_t> SchemaVersion() override;
+
+  Result<domain::Organisation> CreateOrganisation(const Actor& actor,
+                                                  std::string_view name) override;
+  Result<domain::Organisation> GetOrganisation(OrgId org) override;
+  Result<std::vector<domain::Organisation>> ListOrganisations() override;
+
+  Result<domain::Team> CreateTeam(const Actor& actor, OrgId org, std::optional<TeamId> parent,
+                                  std::string_view name) override;
+  Result<domain::Team> GetTeam(OrgId org, TeamId team) override;
+  Result<domain::Team> FindTeamByPath(OrgId org, std::string_view path) override;
+  Result<std::vector<domain::Team>> ListTeams(OrgId org) override;
+  Result<std::vector<domain::Team>> ListSubtree(OrgId org, TeamId root) override;
+
+  Result<domain::Person> CreatePerson(const Actor& actor, const domain::Person& person) override;
+  Result<domain::Person> GetPerson(OrgId org, PersonId person) override;
+  Result<domain::Person> FindPersonByEmail(OrgId org, std::string_view email) override;
+  Result<std::vector<domain::Person>> ListPeople(OrgId org) override;
+  Result<domain::Person> UpdatePerson(const Actor& actor, const domain::Person& person) override;
+
+  Result<domain::Membership> SetMembership(const Actor& actor, OrgId org,
+                                           const domain::Membership& membership) override;
+  Result<void> RemoveMembership(const Actor& actor, OrgId org, PersonId person,
+                                TeamId team) override;
+  Result<std::vector<domain::Membership>> ListMembershipsOfPerson(OrgId org,
+                                                                  PersonId person) override;
+  Result<std::vector<domain::Membership>> ListMembersOfTeam(OrgId org, TeamId team) override;
+
+  Result<void> GrantRole(const Actor& actor, OrgId org, PersonId person,
+                         domain::OrgRole role) override;
+  Result<void> RevokeRole(const Actor& actor, OrgId org, PersonId person,
+                          domain::OrgRole role) override;
+  Result<std::vector<domain::OrgRole>> ListRoles(OrgId org, PersonId person) override;
+
+  Result<domain::Tag> AddTag(const Actor& actor, OrgId org, domain::TagKind kind,
+                             std::string_view name, std::string_view description) override;
+  Result<std::vector<domain::Tag>> ListTags(OrgId org, domain::TagKind kind,
+                                            bool include_retired) override;
+  Result<domain::Tag> SetTagActive(const Actor& actor, OrgId org, TagId tag, bool active) override;
+
+  Result<domain::Measure> CreateMeasure(const Actor& actor,
+                                        const domain::Measure& measure) override;
+  Result<domain::Measure> GetMeasure(OrgId org, MeasureId measure) override;
+  Result<std::vector<domain::Measure>> ListMeasures(OrgId org, TeamId team) override;
+  Result<domain::Measure> UpdateMeasure(const Actor& actor,
+                                        const domain::Measure& measure) override;
+
+  Result<domain::Observation> AppendObservation(const Actor& actor, OrgId org,
+                                                const domain::ObservationInput& input) override;
+  Result<size_t> AppendObservations(const Actor& actor, OrgId org,
+                                    std::span<const domain::ObservationInput> inputs) override;
+  Result<domain::Observation> CorrectObservation(const Actor& actor, OrgId org,
+                                                 const domain::ObservationInput& input) override;
+  Result<std::vector<domain::Observation>> ListObservations(OrgId org, MeasureId measure) override;
+  Result<std::vector<domain::Observation>> ListObservationHistory(OrgId org, MeasureId measure,
+                                                                  std::string_view period) override;
+
+  Result<domain::Annotation> AddAnnotation(const Actor& actor,
+                                           const domain::Annotation& annotation) override;
+  Result<std::vector<domain::Annotation>> ListAnnotations(OrgId org, MeasureId measure) override;
+  Result<void> RemoveAnnotation(const Actor& actor, OrgId org, AnnotationId annotation) override;
+
+  Result<std::vector<domain::AuditEntry>> ListAudit(OrgId org, const AuditQuery& query) override;
+
+  Result<void> SetPasswordHash(const Actor& actor, OrgId org, PersonId person,
+                               std::string_view hash) override;
+  Result<std::string> GetPasswordHash(OrgId org, PersonId person) override;
+  Result<int> RecordFailedSignIn(OrgId org, PersonId person) override;
+  Result<void> ResetFailedSignIns(OrgId org, PersonId person) override;
+  Result<SignInState> GetSignInState(OrgId org, PersonId person) override;
+
+  Result<Issued<Session>> CreateSession(OrgId org, PersonId person,
+                                        int64_t lifetime_seconds) override;
+  Result<Session> FindSession(std::string_view secret) override;
+  Result<void> RevokeSession(std::string_view secret) override;
+  Result<int64_t> RevokeSessionsOfPerson(const Actor& actor, OrgId org, PersonId person) override;
+
+  Result<Issued<ApiToken>> IssueApiToken(const Actor& actor, OrgId org, TeamId team,
+                                         std::string_view name,
+                                         std::optional<int64_t> expires_at) override;
+  Result<ApiToken> AuthenticateApiToken(std::string_view secret) override;
+  Result<void> RevokeApiToken(const Actor& actor, OrgId org, TokenId token) override;
+  Result<std::vector<ApiToken>> ListApiTokens(OrgId org, TeamId team) override;
+
+ protected:
+  explicit SqlStore(StoreOptions options) : options_(std::move(options)) {}
+
+  // Applies the migrations the database lacks. Called once by the factory after connecting.
+  [[nodiscard]] Result<void> Migrate();
+
+  // --- Engine primitives.
+  // Runs one statement with parameters and returns every row it gives.
+  [[nodiscard]] virtual Result<Rows> Run(std::string_view sql, std::span<const Param> params) = 0;
+  // Runs statements without parameters (migrations, transaction control).
+  [[nodiscard]] virtual Result<void> RunScript(std::string_view sql) = 0;
+  // The statement that opens a write transaction ("BEGIN IMMEDIATE" on SQLite).
+  [[nodiscard]] virtual std::string_view BeginStatement() const = 0;
+  // Called inside the migration transaction before anything is read: serialises migrations
+  // between processes (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE already has).
+  [[nodiscard]] virtual Result<void> LockForMigration() = 0;
+  // The column type of an auto-numbered 64-bit primary key, for "{{id}}" in the migrations.
+  [[nodiscard]] virtual std::string_view IdColumnType() const = 0;
+  // Inserts validated rows as version 1, all inside the current scope. On a unique violation,
+  // returns kConflict naming the first row ("row N: ...", counting from 1).
+  [[nodiscard]] virtual Result<void> InsertObservationRows(
+      OrgId org, const Actor& actor, int64_t now, std::span<const ObservationRow> rows) = 0;
+
+  [[nodiscard]] int64_t Now() const;
+
+  Result<void> BeginTransaction() override;
+  Result<void> CommitTransaction() override;
+  void RollbackTransaction() override;
+
+ private:
+  [[nodiscard]] Result<Rows> Q(std::string_view sql, std::initializer_list<Param> params) {
+    return Run(sql, std::span<const Param>(params.begin(), params.size()));
+  }
+
+  // Runs `body` (returning Result<T>) in a write scope: committed or released when it succeeds,
+  // rolled back when it fails or throws.
+  template <class F>
+  std::invoke_result_t<F> InWrite(F&& body);
+  // Runs a read, turning an exception from below into kInternal.
+  template <class F>
+  std::invoke_result_t<F> InRead(F&& body);
+
+  [[nodiscard]] Result<void> OpenScope();
+  [[nodiscard]] Result<void> CloseScope(bool commit);
+
+  [[nodiscard]] Result<void> Audit(const Actor& actor, OrgId org, std::string_view action,
+                                   std::string_view entity, int64_t entity_id,
+                                   std::string before_json, std::string after_json);
+
+  [[nodiscard]] Result<domain::Team> TeamRow(OrgId org, TeamId team);
+  [[nodiscard]] Result<domain::Person> PersonRow(OrgId org, PersonId person);
+  [[nodiscard]] Result<domain::Measure> MeasureRow(OrgId org, MeasureId measure);
+  [[nodiscard]] Result<domain::Observation> CurrentObservation(OrgId org, MeasureId measure,
+                                                               int64_t period_start);
+  [[nodiscard]] Result<void> CheckManager(OrgId org, const domain::Person& person);
+
+  StoreOptions options_;
+  int scope_depth_ = 0;  // 0: no transaction open; n: a transaction and n - 1 savepoints
+};
+
+}  // namespace everyseat::store::detail

@@ -1,0 +1,281 @@
+// The SQLite engine: the SQLite C API directly, one connection per store.
+//
+// The connection is opened with WAL journaling, synchronous=NORMAL (or FULL for
+// Durability::kFull), foreign keys on and a busy timeout. In WAL mode a commit has reached the
+// operating system when it returns, so it survives the process being killed; with FULL it is
+// also fsynced, so it survives a power cut (https://www.sqlite.org/pragma.html#pragma_synchronous).
+// Write transactions start with BEGIN IMMEDIATE, so a writer waits for the lock (busy timeout)
+// instead of failing when it upgrades from reading.
+// Prepared statements are cached by their SQL text for the life of the connection.
+// Thread-safety: one thread at a time (the connection is opened SQLITE_OPEN_NOMUTEX).
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "../engines.h"
+#include "../sql_store.h"
+
+namespace everyseat::store::detail {
+namespace {
+
+struct CloseDatabase {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct FinalizeStatement {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using DatabasePtr = std::unique_ptr<sqlite3, CloseDatabase>;
+using StatementPtr = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
+
+// Resets a statement and clears its bindings when a call is done with it, however it ends.
+class StatementUse {
+ public:
+  explicit StatementUse(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  StatementUse(const StatementUse&) = delete;
+  StatementUse& operator=(const StatementUse&) = delete;
+  ~StatementUse() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// "$12" (PostgreSQL's placeholder) becomes "?12", which SQLite binds by number. Text inside
+// single quotes is left alone.
+std::string ToSqlitePlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  bool quoted = false;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'') quoted = !quoted;
+    if (!quoted && c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+StoreErrorCode CodeOf(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      switch (rc) {
+        case SQLITE_CONSTRAINT_UNIQUE:
+        case SQLITE_CONSTRAINT_PRIMARYKEY:
+          return StoreErrorCode::kConflict;
+        default:
+          return StoreErrorCode::kInvalid;  // foreign key, check, not null
+      }
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_PROTOCOL:
+      return StoreErrorCode::kUnavailable;
+    case SQLITE_NOMEM:
+      return StoreErrorCode::kInternal;
+    default:
+      return StoreErrorCode::kInternal;
+  }
+}
+
+class SqliteStore final : public SqlStore {
+ public:
+  SqliteStore(DatabasePtr db, StoreOptions options)
+      : SqlStore(std::move(options)), db_(std::move(db)) {}
+
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options) {
+    sqlite3* raw = nullptr;
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &raw,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    DatabasePtr db(raw);
+    if (rc != SQLITE_OK) {
+      return Fail(StoreErrorCode::kUnavailable,
+                  "cannot open the SQLite database " + path + ": " +
+                      (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    }
+    sqlite3_extended_result_codes(db.get(), 1);
+    sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
+    auto store = std::make_unique<SqliteStore>(std::move(db), options);
+    if (auto r = store->Configure(path, options.durability); !r) return tl::unexpected(r.error());
+    if (auto r = store->Migrate(); !r) return tl::unexpected(r.error());
+    return std::unique_ptr<Store>(std::move(store));
+  }
+
+  std::string_view Engine() const override { return "sqlite"; }
+
+ protected:
+  Result<Rows> Run(std::string_view sql, std::span<const Param> params) override {
+    auto stmt = Prepare(sql);
+    if (!stmt) return tl::unexpected(stmt.error());
+    sqlite3_stmt* s = *stmt;
+    StatementUse use(s);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (auto r = Bind(s, static_cast<int>(i + 1), params[i]); !r)
+        return tl::unexpected(r.error());
+    }
+    const int columns = sqlite3_column_count(s);
+    Rows rows(static_cast<size_t>(columns));
+    for (;;) {
+      const int rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return Error(rc);
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(s, c)) {
+          case SQLITE_INTEGER:
+            rows.AddInt(sqlite3_column_int64(s, c));
+            break;
+          case SQLITE_FLOAT:
+            rows.AddDouble(sqlite3_column_double(s, c));
+            break;
+          case SQLITE_NULL:
+            rows.AddNull();
+            break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
+            const int n = sqlite3_column_bytes(s, c);
+            rows.AddText(text != nullptr ? text : "", static_cast<size_t>(n));
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  Result<void> RunScript(std::string_view sql) override {
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &message);
+    if (rc == SQLITE_OK) return {};
+    std::string why = message != nullptr ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return Fail(CodeOf(sqlite3_extended_errcode(db_.get())), "SQLite: " + why);
+  }
+
+  std::string_view BeginStatement() const override { return "BEGIN IMMEDIATE"; }
+  Result<void> LockForMigration() override { return {}; }  // BEGIN IMMEDIATE holds the lock
+  std::string_view IdColumnType() const override { return "INTEGER PRIMARY KEY"; }
+
+  // One prepared statement, rebound and reset for every row (the C API's fastest path).
+  Result<void> InsertObservationRows(OrgId org, const Actor& actor, int64_t now,
+                                     std::span<const ObservationRow> rows) override {
+    auto stmt = Prepare(
+        "INSERT INTO observations (org_id, measure_id, period, period_start, value, "
+        "denominator, version, superseded, entered_by_person, entered_by_label, entered_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $8, $9)");
+    if (!stmt) return tl::unexpected(stmt.error());
+    sqlite3_stmt* s = *stmt;
+    StatementUse use(s);
+    sqlite3_bind_int64(s, 1, org.value);
+    if (actor.person) {
+      sqlite3_bind_int64(s, 7, actor.person->value);
+    } else {
+      sqlite3_bind_null(s, 7);
+    }
+    sqlite3_bind_text(s, 8, actor.label.data(), static_cast<int>(actor.label.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(s, 9, now);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const ObservationRow& row = rows[i];
+      sqlite3_bind_int64(s, 2, row.measure);
+      sqlite3_bind_text(s, 3, row.period.data(), static_cast<int>(row.period.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_int64(s, 4, row.period_start);
+      sqlite3_bind_double(s, 5, row.value);
+      if (row.denominator) {
+        sqlite3_bind_double(s, 6, *row.denominator);
+      } else {
+        sqlite3_bind_null(s, 6);
+      }
+      const int rc = sqlite3_step(s);
+      sqlite3_reset(s);
+      if (rc == SQLITE_DONE) continue;
+      const std::string where = "row " + std::to_string(i + 1) + ": ";
+      if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        return Fail(StoreErrorCode::kConflict,
+                    where + "period " + std::string(row.period) + " of measure " +
+                        std::to_string(row.measure) + " has a value already; correct it instead",
+                    "period");
+      }
+      StoreError e = Error(rc).value();
+      e.message = where + e.message;
+      return tl::unexpected(std::move(e));
+    }
+    return {};
+  }
+
+ private:
+  Result<void> Configure(const std::string& path, Durability durability) {
+    if (path != ":memory:") {
+      auto mode = Run("PRAGMA journal_mode = WAL", {});
+      if (!mode) return tl::unexpected(mode.error());
+      if (mode->empty() || mode->Text(0, 0) != "wal") {
+        return Fail(StoreErrorCode::kUnavailable,
+                    "cannot switch " + path + " to write-ahead logging (journal_mode is " +
+                        (mode->empty() ? std::string("unknown") : mode->Text(0, 0)) + ")");
+      }
+    }
+    const std::string sync = durability == Durability::kFull ? "PRAGMA synchronous = FULL"
+                                                             : "PRAGMA synchronous = NORMAL";
+    if (auto r = RunScript(sync); !r) return r;
+    return RunScript("PRAGMA foreign_keys = ON");
+  }
+
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) return it->second.get();
+    const std::string text = ToSqlitePlaceholders(sql);
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v3(db_.get(), text.c_str(), static_cast<int>(text.size() + 1),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    StatementPtr stmt(raw);
+    if (rc != SQLITE_OK) return Error(rc);
+    sqlite3_stmt* out = stmt.get();
+    cache_.emplace(std::string(sql), std::move(stmt));
+    return out;
+  }
+
+  Result<void> Bind(sqlite3_stmt* s, int index, const Param& p) {
+    int rc = SQLITE_OK;
+    if (std::holds_alternative<std::monostate>(p)) {
+      rc = sqlite3_bind_null(s, index);
+    } else if (const auto* i = std::get_if<int64_t>(&p)) {
+      rc = sqlite3_bind_int64(s, index, *i);
+    } else if (const auto* d = std::get_if<double>(&p)) {
+      rc = sqlite3_bind_double(s, index, *d);
+    } else {
+      const auto& text = std::get<std::string_view>(p);
+      // A default string_view has no characters at all; bind it as "" (a null pointer binds NULL).
+      rc = sqlite3_bind_text(s, index, text.data() != nullptr ? text.data() : "",
+                             static_cast<int>(text.size()), SQLITE_STATIC);
+    }
+    if (rc != SQLITE_OK) return Error(rc);
+    return {};
+  }
+
+  tl::unexpected<StoreError> Error(int rc) const {
+    return Fail(CodeOf(rc), std::string("SQLite: ") + sqlite3_errmsg(db_.get()));
+  }
+
+  DatabasePtr db_;  // declared before the statements, so it is closed after them
+  std::unordered_map<std::string, StatementPtr> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const StoreOptions& options) {
+  return SqliteStore::Open(path, options);
+}
+
+}  // namespace everyseat::store::detail

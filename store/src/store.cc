@@ -1,0 +1,95 @@
+// Store::Open (choosing the engine by the URL's scheme), Transaction, and the names of the
+// store's enums. Thread-safety: see store.h.
+#include "everyseat/store/store.h"
+
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "engines.h"
+#include "sql_store.h"
+
+namespace everyseat::store {
+
+std::string_view Name(StoreErrorCode code) {
+  switch (code) {
+    case StoreErrorCode::kNotFound:
+      return "not_found";
+    case StoreErrorCode::kConflict:
+      return "conflict";
+    case StoreErrorCode::kInvalid:
+      return "invalid";
+    case StoreErrorCode::kUnavailable:
+      return "unavailable";
+    case StoreErrorCode::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
+std::optional<Durability> ParseDurability(std::string_view text) {
+  if (text == "normal") return Durability::kNormal;
+  if (text == "full") return Durability::kFull;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<Store>> Store::Open(std::string_view url, Durability durability) {
+  StoreOptions options;
+  options.durability = durability;
+  return Open(url, options);
+}
+
+Result<std::unique_ptr<Store>> Store::Open(std::string_view url, const StoreOptions& options) {
+  try {
+    constexpr std::string_view kSqlite = "sqlite:";
+    constexpr std::string_view kPostgres = "postgresql:";
+    constexpr std::string_view kPostgresUri = "postgresql://";
+    constexpr std::string_view kPostgresShortUri = "postgres://";
+    if (url.rfind(kSqlite, 0) == 0) {
+      const std::string path(url.substr(kSqlite.size()));
+      if (path.empty()) return detail::Fail(StoreErrorCode::kInvalid, "sqlite: needs a file name");
+      return detail::OpenSqlite(path, options);
+    }
+    if (url.rfind(kPostgresUri, 0) == 0 || url.rfind(kPostgresShortUri, 0) == 0) {
+      return detail::OpenPostgres(std::string(url), options);
+    }
+    if (url.rfind(kPostgres, 0) == 0) {
+      return detail::OpenPostgres(std::string(url.substr(kPostgres.size())), options);
+    }
+    return detail::Fail(StoreErrorCode::kInvalid,
+                        "the database URL starts neither sqlite: nor postgresql:", "url");
+  } catch (const std::exception& e) {
+    return detail::Fail(StoreErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
+  }
+}
+
+Result<Transaction> Store::Begin() {
+  if (auto r = BeginTransaction(); !r) return tl::unexpected(r.error());
+  return Transaction(this);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : store_(std::exchange(other.store_, nullptr)) {}
+
+Transaction& Transaction::operator=(Transaction&& other) noexcept {
+  if (this != &other) {
+    Rollback();
+    store_ = std::exchange(other.store_, nullptr);
+  }
+  return *this;
+}
+
+Transaction::~Transaction() { Rollback(); }
+
+Result<void> Transaction::Commit() {
+  if (store_ == nullptr) {
+    return detail::Fail(StoreErrorCode::kInvalid, "the transaction is closed already");
+  }
+  return std::exchange(store_, nullptr)->CommitTransaction();
+}
+
+void Transaction::Rollback() {
+  if (store_ != nullptr) std::exchange(store_, nullptr)->RollbackTransaction();
+}
+
+}  // namespace everyseat::store
