@@ -13,24 +13,12 @@
 #include <gtest/gtest.h>
 
 #include "everyseat/spc/analyse.h"
+#include "series_fixtures.h"
 
 namespace everyseat::spc {
 namespace {
 
-constexpr int64_t kDay = 86400;
-
-#define EXPECT_MISSING(actual) EXPECT_TRUE(std::isnan(actual)) << #actual " = " << (actual)
-
-// One row per day (day 1, 2, ...), line = day + 1 as if read from a CSV with a header.
-std::vector<Row> Values(std::initializer_list<double> values) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (double v : values) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
+using namespace fixtures;  // NOLINT: the shared series helpers
 
 // Rows at the given days (repeats allowed), line = position + 2.
 std::vector<Row> AtDays(std::initializer_list<std::pair<int, double>> days) {
@@ -42,28 +30,11 @@ std::vector<Row> AtDays(std::initializer_list<std::pair<int, double>> days) {
   return rows;
 }
 
-std::vector<Row> Ratios(std::initializer_list<std::pair<double, double>> pairs) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (const auto& [num, den] : pairs) {
-    rows.push_back(
-        Row{.time = day * kDay, .value = num, .denominator = den, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
-
 Options WithChart(Chart chart, Rules rules = Rules::kMdc) {
   Options o;
   o.chart = chart;
   o.rules = rules;
   return o;
-}
-
-Analysis Analysed(const std::vector<Row>& rows, const Options& options) {
-  auto result = Analyse(rows, options);
-  EXPECT_TRUE(result.has_value()) << result.error().message;
-  return result ? *result : Analysis{};
 }
 
 // The analysis fails with this error.

@@ -12,65 +12,18 @@
 
 #include "everyseat/spc/analyse.h"
 #include "internal.h"
+#include "series_fixtures.h"
 
 namespace everyseat::spc {
 namespace {
 
-constexpr int64_t kDay = 86400;
-
-// Expected numbers are written to about 15 significant figures: compare to 1e-9 relative, the
-// tolerance of the reference comparison (spc.md §8).
-#define EXPECT_CLOSE(actual, expected) \
-  EXPECT_NEAR((actual), (expected), 1e-9 * std::max(1.0, std::abs(expected)))
-#define EXPECT_MISSING(actual) EXPECT_TRUE(std::isnan(actual)) << #actual " = " << (actual)
-
-// One row per day (day 1, 2, ...), line = day + 1 as if read from a CSV with a header.
-std::vector<Row> Values(std::initializer_list<double> values) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (double v : values) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
-
-// One row per day with a numerator and a denominator.
-std::vector<Row> Ratios(std::initializer_list<std::pair<double, double>> pairs) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (const auto& [num, den] : pairs) {
-    rows.push_back(
-        Row{.time = day * kDay, .value = num, .denominator = den, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
-
-// Rows of several observations sharing a date (one subgroup per day, for xbar and s).
-std::vector<Row> Subgroups(std::initializer_list<std::initializer_list<double>> groups) {
-  std::vector<Row> rows;
-  int day = 1;
-  int64_t line = 2;
-  for (const auto& group : groups) {
-    for (double v : group)
-      rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = line++});
-    ++day;
-  }
-  return rows;
-}
+using namespace fixtures;  // NOLINT: the shared series helpers
 
 Options WithChart(Chart chart, Rules rules = Rules::kMdc) {
   Options o;
   o.chart = chart;
   o.rules = rules;
   return o;
-}
-
-Analysis Analysed(const std::vector<Row>& rows, const Options& options) {
-  auto result = Analyse(rows, options);
-  EXPECT_TRUE(result.has_value()) << result.error().message;
-  return result ? *result : Analysis{};
 }
 
 // --- XmR (i) -----------------------------------------------------------------------------------

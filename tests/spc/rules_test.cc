@@ -18,23 +18,15 @@
 #include <gtest/gtest.h>
 
 #include "everyseat/spc/analyse.h"
+#include "series_fixtures.h"
 
 namespace everyseat::spc {
 namespace {
 
-constexpr int64_t kDay = 86400;
+using namespace fixtures;  // NOLINT: the shared series helpers
+
 constexpr double kBaseline[] = {10, 12, 10, 8, 10, 12, 10, 8, 10, 12, 10, 8, 10};
 constexpr int kFirst = 13;  // index of the first point after the baseline
-
-std::vector<Row> Values(std::initializer_list<double> values) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (double v : values) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
 
 // The baseline above followed by the pattern under test.
 std::vector<Row> AfterBaseline(std::initializer_list<double> pattern) {
@@ -57,12 +49,6 @@ Options Xmr(Direction direction = Direction::kIncrease) {
   o.direction = direction;
   o.baseline = kFirst;
   return o;
-}
-
-Analysis Analysed(const std::vector<Row>& rows, const Options& options) {
-  auto result = Analyse(rows, options);
-  EXPECT_TRUE(result.has_value()) << result.error().message;
-  return result ? *result : Analysis{};
 }
 
 std::string Describe(const Point& p) {

@@ -11,33 +11,18 @@
 
 #include "everyseat/spc/analyse.h"
 #include "internal.h"
+#include "series_fixtures.h"
 
 namespace everyseat::spc {
 namespace {
 
-constexpr int64_t kDay = 86400;
-
-std::vector<Row> Values(std::initializer_list<double> values) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (double v : values) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
+using namespace fixtures;  // NOLINT: the shared series helpers
 
 Options WithChart(Chart chart, Rules rules = Rules::kAnhoej) {
   Options o;
   o.chart = chart;
   o.rules = rules;
   return o;
-}
-
-Analysis Analysed(const std::vector<Row>& rows, const Options& options) {
-  auto result = Analyse(rows, options);
-  EXPECT_TRUE(result.has_value()) << result.error().message;
-  return result ? *result : Analysis{};
 }
 
 struct Threshold {

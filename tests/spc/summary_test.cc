@@ -17,22 +17,14 @@
 #include <gtest/gtest.h>
 
 #include "everyseat/spc/analyse.h"
+#include "series_fixtures.h"
 
 namespace everyseat::spc {
 namespace {
 
-constexpr int64_t kDay = 86400;
-constexpr double kBaseline[] = {10, 12, 10, 8, 10, 12, 10, 8, 10, 12, 10, 8, 10};
+using namespace fixtures;  // NOLINT: the shared series helpers
 
-std::vector<Row> Values(std::initializer_list<double> values) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (double v : values) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
+constexpr double kBaseline[] = {10, 12, 10, 8, 10, 12, 10, 8, 10, 12, 10, 8, 10};
 
 std::vector<Row> Repeat(double value, int n) {
   std::vector<Row> rows;
@@ -70,12 +62,6 @@ Options CChart(Direction direction, double target) {
   o.direction = direction;
   o.target = target;
   return o;
-}
-
-Analysis Analysed(const std::vector<Row>& rows, const Options& options) {
-  auto result = Analyse(rows, options);
-  EXPECT_TRUE(result.has_value()) << result.error().message;
-  return result ? *result : Analysis{};
 }
 
 const Warning* Find(const Analysis& a, WarningCode code) {
