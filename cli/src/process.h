@@ -28,6 +28,6 @@ void RestartWithHugePages();
 
 // The size from which an input is large enough for RestartWithHugePages to pay for itself
 // (a new start costs a few milliseconds).
-inline constexpr int64_t kHugePagesFrom = int64_t{1} << 20;  // bytes
+inline constexpr int64_t kHugePagesFrom = int64_t{8} << 20;  // bytes
 
 }  // namespace everyseat::cli
