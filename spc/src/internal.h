@@ -16,6 +16,10 @@ namespace everyseat::spc::detail {
 
 inline bool IsMissing(double x) { return std::isnan(x); }
 
+// The median of the values (R's median: the mean of the two middle values for an even count);
+// missing when there are none. Reorders `values`.
+[[nodiscard]] double MedianInPlace(std::vector<double>& values);
+
 // The options with every default resolved.
 struct Context {
   Options options;
@@ -143,7 +147,6 @@ struct RunsCounter {
   }
   [[nodiscard]] RunsStats Finish(bool mr_chart) const;
 };
-[[nodiscard]] RunsStats RunsAnalysis(std::span<const Point> phase, bool mr_chart);
 
 // Runs and point-type counts of a phase, gathered as its points are classified.
 struct PhaseTally {
@@ -187,9 +190,6 @@ void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::
 
 // Sets a phase's runs statistics, last limits and short flag from its points.
 void SetPhaseRuns(const RunsStats& runs, Phase& phase);
-
-// Sets type-dependent counts of a phase from its points.
-void CountTypes(std::span<const Point> points, Phase& phase);
 
 // The point type for a rule's side under a direction.
 [[nodiscard]] PointType TypeFor(Side side, Direction direction);

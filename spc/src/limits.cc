@@ -108,14 +108,7 @@ double MedianOfBase(std::span<const Subgroup> phase, size_t base_count) {
   for (size_t i = 0; i < base_count; ++i) {
     if (!phase[i].exclude && !IsMissing(phase[i].y)) values.push_back(phase[i].y);
   }
-  if (values.empty()) return kMissing;
-  const size_t half = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(half), values.end());
-  const double upper = values[half];
-  if (values.size() % 2 == 1) return upper;
-  const double lower =
-      *std::max_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(half));
-  return (lower + upper) / 2;
+  return MedianInPlace(values);
 }
 
 // Sum of numerators over sum of denominators of the base (p, pp, u, up).

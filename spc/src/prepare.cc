@@ -88,7 +88,9 @@ double Mean(const std::vector<double>& values) {
   return sum / static_cast<double>(values.size());
 }
 
-double Median(std::vector<double> values) {
+}  // namespace
+
+double MedianInPlace(std::vector<double>& values) {
   if (values.empty()) return kMissing;
   const size_t half = values.size() / 2;
   std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(half), values.end());
@@ -98,8 +100,6 @@ double Median(std::vector<double> values) {
       *std::max_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(half));
   return (lower + upper) / 2;
 }
-
-}  // namespace
 
 Subgroup SubgroupBuilder::Finish(const Context& ctx) {
   Subgroup sg = base_;
@@ -129,7 +129,7 @@ Subgroup SubgroupBuilder::Finish(const Context& ctx) {
   } else {
     switch (ctx.options.aggregate) {
       case Aggregate::kMedian:
-        sg.y = Median(values_);
+        sg.y = MedianInPlace(values_);
         break;
       case Aggregate::kSum: {
         double sum = 0;

@@ -24,10 +24,4 @@ RunsStats RunsCounter::Finish(bool mr_chart) const {
   return stats;
 }
 
-RunsStats RunsAnalysis(std::span<const Point> phase, bool mr_chart) {
-  RunsCounter counter;
-  for (const Point& p : phase) counter.Add(p);
-  return counter.Finish(mr_chart);
-}
-
 }  // namespace everyseat::spc::detail

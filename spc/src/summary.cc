@@ -19,26 +19,6 @@ constexpr size_t kShortPhase = 13;  // NHSRplotthedots ptd_spc.warning_threshold
 constexpr int kShortBaseline = 12;  // MDC advises baselines of 12 to 20 points
 }  // namespace
 
-void CountTypes(std::span<const Point> points, Phase& phase) {
-  phase.improvement = phase.concern = phase.neutral = 0;
-  for (const Point& p : points) {
-    switch (p.type) {
-      case PointType::kImprovement:
-        ++phase.improvement;
-        break;
-      case PointType::kConcern:
-        ++phase.concern;
-        break;
-      case PointType::kNeutralHigh:
-      case PointType::kNeutralLow:
-        ++phase.neutral;
-        break;
-      default:
-        break;
-    }
-  }
-}
-
 void SetPhaseRuns(const RunsStats& runs, Phase& phase) {
   phase.longest_run = runs.longest_run;
   phase.longest_run_max = runs.longest_run_max;

@@ -25,32 +25,6 @@ namespace {
 
 using namespace fixtures;  // NOLINT: the shared series helpers
 
-constexpr double kBaseline[] = {10, 12, 10, 8, 10, 12, 10, 8, 10, 12, 10, 8, 10};
-constexpr int kFirst = 13;  // index of the first point after the baseline
-
-// The baseline above followed by the pattern under test.
-std::vector<Row> AfterBaseline(std::initializer_list<double> pattern) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (double v : kBaseline) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  for (double v : pattern) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
-
-Options Xmr(Direction direction = Direction::kIncrease) {
-  Options o;
-  o.chart = Chart::kI;
-  o.direction = direction;
-  o.baseline = kFirst;
-  return o;
-}
-
 std::string Describe(const Point& p) {
   return "rule " + std::string(Name(p.rule)) + ", side " + std::string(Name(p.side)) +
          ", window [" + std::to_string(p.window_first) + ", " + std::to_string(p.window_last) +

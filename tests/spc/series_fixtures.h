@@ -60,6 +60,36 @@ inline Analysis Analysed(const std::vector<Row>& rows, const Options& options) {
   return result ? *result : Analysis{};
 }
 
+// A 13-point baseline with simple limits and no pattern of its own: mean 10, every moving range
+// 2, so MR-bar = 2; process limits 10 -/+ 2.66 * 2 = 4.68 / 15.32 and 2-sigma lines
+// 10 -/+ (2 * 2.66 / 3) * 2. It ends on the mean, so a pattern after it cannot borrow from it.
+inline constexpr double kBaseline[] = {10, 12, 10, 8, 10, 12, 10, 8, 10, 12, 10, 8, 10};
+inline constexpr int kFirst = 13;  // index of the first point after the baseline
+
+// The baseline above followed by the pattern under test, one row per day.
+inline std::vector<Row> AfterBaseline(std::initializer_list<double> pattern) {
+  std::vector<Row> rows;
+  int day = 1;
+  for (double v : kBaseline) {
+    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
+    ++day;
+  }
+  for (double v : pattern) {
+    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
+    ++day;
+  }
+  return rows;
+}
+
+// The XmR chart under mdc with the baseline above fixing the limits.
+inline Options Xmr(Direction direction = Direction::kIncrease) {
+  Options o;
+  o.chart = Chart::kI;
+  o.direction = direction;
+  o.baseline = kFirst;
+  return o;
+}
+
 }  // namespace everyseat::spc::fixtures
 
 // Expected numbers are written to about 15 significant figures: compare to 1e-9 relative, the

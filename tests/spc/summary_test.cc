@@ -24,36 +24,12 @@ namespace {
 
 using namespace fixtures;  // NOLINT: the shared series helpers
 
-constexpr double kBaseline[] = {10, 12, 10, 8, 10, 12, 10, 8, 10, 12, 10, 8, 10};
-
 std::vector<Row> Repeat(double value, int n) {
   std::vector<Row> rows;
   for (int day = 1; day <= n; ++day) {
     rows.push_back(Row{.time = day * kDay, .value = value, .phase = {}, .line = day + 1});
   }
   return rows;
-}
-
-std::vector<Row> AfterBaseline(std::initializer_list<double> pattern) {
-  std::vector<Row> rows;
-  int day = 1;
-  for (double v : kBaseline) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  for (double v : pattern) {
-    rows.push_back(Row{.time = day * kDay, .value = v, .phase = {}, .line = day + 1});
-    ++day;
-  }
-  return rows;
-}
-
-Options Xmr(Direction direction = Direction::kIncrease) {
-  Options o;
-  o.chart = Chart::kI;
-  o.direction = direction;
-  o.baseline = 13;
-  return o;
 }
 
 Options CChart(Direction direction, double target) {
