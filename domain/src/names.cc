@@ -72,6 +72,16 @@ constexpr Table<AnnotationKind, 3> kAnnotationKinds = {{
     {AnnotationKind::kRebase, "rebase"},
     {AnnotationKind::kPdsa, "pdsa"},
 }};
+constexpr Table<NotificationKind, 3> kNotificationKinds = {{
+    {NotificationKind::kSpecialCause, "special_cause"},
+    {NotificationKind::kVariationChanged, "variation_changed"},
+    {NotificationKind::kAssuranceChanged, "assurance_changed"},
+}};
+constexpr Table<DeliveryState, 3> kDeliveryStates = {{
+    {DeliveryState::kPending, "pending"},
+    {DeliveryState::kDelivered, "delivered"},
+    {DeliveryState::kFailed, "failed"},
+}};
 
 // product.md, "Domain": the default values and the behaviours the defaults include.
 constexpr std::array<std::string_view, 6> kDefaultValues = {
@@ -94,6 +104,8 @@ std::string_view Name(TagKind v) { return NameOf(kTagKinds, v); }
 std::string_view Name(MeasureKind v) { return NameOf(kMeasureKinds, v); }
 std::string_view Name(Frequency v) { return NameOf(kFrequencies, v); }
 std::string_view Name(AnnotationKind v) { return NameOf(kAnnotationKinds, v); }
+std::string_view Name(NotificationKind v) { return NameOf(kNotificationKinds, v); }
+std::string_view Name(DeliveryState v) { return NameOf(kDeliveryStates, v); }
 
 std::optional<StaffGroup> ParseStaffGroup(std::string_view s) { return Lookup(kStaffGroups, s); }
 std::optional<TeamRole> ParseTeamRole(std::string_view s) { return Lookup(kTeamRoles, s); }
@@ -103,6 +115,12 @@ std::optional<MeasureKind> ParseMeasureKind(std::string_view s) { return Lookup(
 std::optional<Frequency> ParseFrequency(std::string_view s) { return Lookup(kFrequencies, s); }
 std::optional<AnnotationKind> ParseAnnotationKind(std::string_view s) {
   return Lookup(kAnnotationKinds, s);
+}
+std::optional<NotificationKind> ParseNotificationKind(std::string_view s) {
+  return Lookup(kNotificationKinds, s);
+}
+std::optional<DeliveryState> ParseDeliveryState(std::string_view s) {
+  return Lookup(kDeliveryStates, s);
 }
 
 }  // namespace everyseat::domain

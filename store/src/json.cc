@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace everyseat::store::detail {
 
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -93,6 +95,13 @@ JsonObject& JsonObject::Raw(std::string_view key, std::string_view json) {
 std::string JsonObject::Take() {
   out_ += '}';
   return std::move(out_);
+}
+
+bool IsJson(std::string_view text) { return nlohmann::json::accept(text); }
+
+bool IsJsonObject(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '{' && IsJson(text);
 }
 
 }  // namespace everyseat::store::detail

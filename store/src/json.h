@@ -1,4 +1,5 @@
-// A small writer of flat JSON objects for the audit log's before/after text. Internal.
+// A small writer of flat JSON objects for the audit log's before/after text and the webhook
+// bodies, and a check that a text is JSON. Internal.
 // Strings are escaped per RFC 8259; numbers that are not finite are written as null.
 // Thread-safety: an instance is used by one thread.
 #pragma once
@@ -35,5 +36,10 @@ class JsonObject {
 };
 
 void AppendJsonString(std::string& out, std::string_view s);
+
+// True when `text` is one JSON value (RFC 8259), with nothing but white space around it.
+[[nodiscard]] bool IsJson(std::string_view text);
+// True when `text` is one JSON object.
+[[nodiscard]] bool IsJsonObject(std::string_view text);
 
 }  // namespace everyseat::store::detail

@@ -60,6 +60,8 @@ class Rows {
     if (IsNull(row, col)) return std::nullopt;
     return Double(row, col);
   }
+  // The cell as the engine gave it (SQLite: typed; PostgreSQL: text or NULL).
+  [[nodiscard]] const Cell& CellAt(size_t row, size_t col) const { return At(row, col); }
 
  private:
   [[nodiscard]] const Cell& At(size_t row, size_t col) const {

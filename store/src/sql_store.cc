@@ -3,11 +3,21 @@
 // Thread-safety: one thread at a time, like every Store.
 #include "sql_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <exception>
+#include <filesystem>
+#include <limits>
 #include <set>
 #include <string>
+#include <system_error>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -52,6 +62,13 @@ using domain::Team;
 #define ES_TOKEN_COLS                                                                        \
   "id, org_id, team_id, name, created_by_person, created_by_label, created_at, expires_at, " \
   "revoked_at, last_used_at"
+// Notifications are read joined with the reader's row of notification_reads (alias s).
+#define ES_NOTIFICATION_COLS                                                              \
+  "n.id, n.org_id, n.team_id, n.measure_id, n.period, n.kind, n.message, n.detail_json, " \
+  "n.created_at, CASE WHEN s.person_id IS NULL THEN 0 ELSE 1 END"
+#define ES_DELIVERY_COLS                                                                        \
+  "id, org_id, team_id, notification_id, url, secret, body, state, attempts, next_attempt_at, " \
+  "delivered_at, last_error"
 
 constexpr std::string_view kSchemaMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
@@ -334,6 +351,192 @@ struct PairHash {
     return std::hash<int64_t>{}(k.first * 1000003 ^ k.second);
   }
 };
+
+// --- Notifications, webhooks and their deliveries.
+
+// ListNotifications takes at most this many teams (each is a statement parameter).
+constexpr size_t kMaxNotificationTeams = 10000;
+// Publish's limit: PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more.
+constexpr size_t kMaxEventPayload = 7000;
+// A delivery keeps at most this many bytes of its last error.
+constexpr size_t kMaxDeliveryError = 1000;
+constexpr size_t kMaxUrlLength = 2000;
+// Backup reads a table with an id in pages of this many rows.
+constexpr int64_t kBackupPage = 5000;
+
+// The tables of an SQLite database (a backup), without SQLite's own.
+constexpr std::string_view kSqliteTables =
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' "
+    "ORDER BY name";
+
+domain::Notification ReadNotification(const Rows& r, size_t i) {
+  domain::Notification n;
+  n.id = domain::NotificationId(r.Int(i, 0));
+  n.org = domain::OrgId(r.Int(i, 1));
+  n.team = domain::TeamId(r.Int(i, 2));
+  n.measure = domain::MeasureId(r.Int(i, 3));
+  n.period = r.Text(i, 4);
+  n.kind =
+      domain::ParseNotificationKind(r.Text(i, 5)).value_or(domain::NotificationKind::kSpecialCause);
+  n.message = r.Text(i, 6);
+  n.detail_json = r.Text(i, 7);
+  n.created_at = r.Int(i, 8);
+  n.seen = r.Int(i, 9) != 0;
+  return n;
+}
+
+domain::WebhookDelivery ReadDelivery(const Rows& r, size_t i) {
+  domain::WebhookDelivery d;
+  d.id = domain::DeliveryId(r.Int(i, 0));
+  d.org = domain::OrgId(r.Int(i, 1));
+  d.team = domain::TeamId(r.Int(i, 2));
+  d.notification = domain::NotificationId(r.Int(i, 3));
+  d.url = r.Text(i, 4);
+  d.secret = r.Text(i, 5);
+  d.body = r.Text(i, 6);
+  d.state = domain::ParseDeliveryState(r.Text(i, 7)).value_or(domain::DeliveryState::kFailed);
+  d.attempts = static_cast<int>(r.Int(i, 8));
+  d.next_attempt_at = r.Int(i, 9);
+  d.delivered_at = r.OptInt(i, 10);
+  d.last_error = r.Text(i, 11);
+  return d;
+}
+
+std::string Json(const domain::Notification& n) {
+  return JsonObject()
+      .Int("id", n.id.value)
+      .Int("team", n.team.value)
+      .Int("measure", n.measure.value)
+      .Str("period", n.period)
+      .Str("kind", domain::Name(n.kind))
+      .Str("message", n.message)
+      .Raw("detail", n.detail_json)
+      .Int("created_at", n.created_at)
+      .Take();
+}
+
+// What a webhook receives for a notification (compact JSON; detail is the notification's own
+// JSON object as it was given).
+std::string WebhookBody(const domain::Notification& n, const Measure& m, const Team& t) {
+  return JsonObject()
+      .Str("event", "notification")
+      .Raw("notification", Json(n))
+      .Raw("measure", JsonObject()
+                          .Int("id", m.id.value)
+                          .Str("name", m.name)
+                          .Int("team", t.id.value)
+                          .Str("team_path", t.path)
+                          .Take())
+      .Take();
+}
+
+// A webhook in the audit log: never its secret.
+std::string WebhookJson(TeamId team, std::string_view url) {
+  return JsonObject().Int("team", team.value).Str("url", url).Take();
+}
+
+// Why `url` cannot be a webhook's, or nothing: http:// or https://, then a host (a name, an IPv4
+// address or a bracketed IPv6 one) with an optional port, no spaces or control characters.
+std::optional<std::string> CheckWebhookUrl(std::string_view url) {
+  if (url.size() > kMaxUrlLength) {
+    return "url is longer than " + Num(static_cast<int64_t>(kMaxUrlLength)) + " characters";
+  }
+  size_t scheme = 0;
+  if (url.rfind("https://", 0) == 0) {
+    scheme = 8;
+  } else if (url.rfind("http://", 0) == 0) {
+    scheme = 7;
+  } else {
+    return "url must start with http:// or https://";
+  }
+  for (char ch : url) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c == 0x7f) return "url contains a space or a control character";
+  }
+  std::string_view authority = url.substr(scheme);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority = authority.substr(at + 1);
+  }
+  std::string_view host = authority;
+  std::optional<std::string_view> port;
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return "url has an unclosed [ in its host";
+    host = authority.substr(1, close - 1);
+    const std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return "url has characters after its host's ]";
+    if (!rest.empty()) port = rest.substr(1);
+  } else if (const size_t colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return "url has no host";
+  if (port) {
+    int value = 0;
+    const char* last = port->data() + port->size();
+    const auto [end, ec] = std::from_chars(port->data(), last, value);
+    if (ec != std::errc() || end != last || value < 1 || value > 65535) {
+      return "url has a port that is not a number from 1 to 65535";
+    }
+  }
+  return std::nullopt;
+}
+
+// At most `max` bytes of `text`, not cutting a UTF-8 character.
+std::string Truncated(std::string_view text, size_t max) {
+  if (text.size() <= max) return std::string(text);
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return std::string(text.substr(0, n));
+}
+
+std::string QuoteName(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// How a backup stores a column, from its declared type (SQLite's affinity rules, section 3.1 of
+// https://www.sqlite.org/datatype3.html): the cells of an engine that returns text (PostgreSQL)
+// are converted here, exactly, rather than by SQLite's own text conversion.
+enum class ColumnKind { kInteger, kReal, kText };
+
+ColumnKind KindOfColumn(std::string_view declared) {
+  std::string upper(declared);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.find("INT") != std::string::npos) return ColumnKind::kInteger;
+  if (upper.find("REAL") != std::string::npos || upper.find("FLOA") != std::string::npos ||
+      upper.find("DOUB") != std::string::npos) {
+    return ColumnKind::kReal;
+  }
+  return ColumnKind::kText;
+}
+
+tl::expected<Param, std::string> ToParam(const Cell& cell, ColumnKind kind) {
+  if (std::holds_alternative<std::monostate>(cell)) return Null();
+  if (const auto* i = std::get_if<int64_t>(&cell)) return Param(*i);
+  if (const auto* d = std::get_if<double>(&cell)) return Param(*d);
+  const std::string& text = std::get<std::string>(cell);
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  if (kind == ColumnKind::kInteger) {
+    int64_t v = 0;
+    const auto [end, ec] = std::from_chars(first, last, v);
+    if (ec != std::errc() || end != last) return tl::unexpected("\"" + text + "\" is no integer");
+    return Param(v);
+  }
+  if (kind == ColumnKind::kReal) {
+    double v = 0;
+    const auto [end, ec] = std::from_chars(first, last, v);
+    if (ec != std::errc() || end != last) return tl::unexpected("\"" + text + "\" is no number");
+    return Param(v);
+  }
+  return Param(std::string_view(text));
+}
 
 }  // namespace
 
@@ -1664,6 +1867,486 @@ Result<std::vector<ApiToken>> SqlStore::ListApiTokens(OrgId org, TeamId team) {
   });
 }
 
+// --- Notifications.
+
+Result<domain::Notification> SqlStore::NotificationRow(OrgId org, PersonId reader,
+                                                       NotificationId id) {
+  auto r = Q("SELECT " ES_NOTIFICATION_COLS
+             " FROM notifications n LEFT JOIN notification_reads s ON s.org_id = n.org_id AND "
+             "s.notification_id = n.id AND s.person_id = $3 WHERE n.org_id = $1 AND n.id = $2",
+             {org.value, id.value, reader.value});
+  if (!r) return tl::unexpected(r.error());
+  if (r->empty()) {
+    return Fail(StoreErrorCode::kNotFound, "notification " + Num(id.value) + " not found",
+                "notification");
+  }
+  return ReadNotification(*r, 0);
+}
+
+Result<std::optional<domain::Notification>> SqlStore::AddNotification(
+    const Actor& actor, const domain::Notification& notification) {
+  using Out = std::optional<domain::Notification>;
+  return InWrite([&]() -> Result<Out> {
+    domain::Notification n = notification;
+    n.id = NotificationId();
+    n.seen = false;
+    auto start = domain::ParseIsoDate(n.period);
+    if (!start) return FromDomain(start.error());
+    if (n.message.empty()) return Fail(StoreErrorCode::kInvalid, "message is empty", "message");
+    if (auto ok = domain::ValidateText("message", n.message); !ok) return FromDomain(ok.error());
+    if (n.detail_json.empty()) n.detail_json = "{}";
+    if (!IsJsonObject(n.detail_json)) {
+      return Fail(StoreErrorCode::kInvalid, "detail_json is not a JSON object", "detail_json");
+    }
+    auto team = TeamRow(n.org, n.team);
+    if (!team) return tl::unexpected(team.error());
+    auto measure = MeasureRow(n.org, n.measure);
+    if (!measure) return tl::unexpected(measure.error());
+    if (measure->team != n.team) {
+      return Fail(StoreErrorCode::kInvalid,
+                  "measure " + Num(n.measure.value) + " belongs to team " +
+                      Num(measure->team.value) + ", not team " + Num(n.team.value),
+                  "team");
+    }
+    n.created_at = Now();
+    auto r =
+        Q("INSERT INTO notifications (org_id, team_id, measure_id, period, period_start, kind, "
+          "message, detail_json, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+          "ON CONFLICT (measure_id, period, kind) DO NOTHING RETURNING id",
+          {n.org.value, n.team.value, n.measure.value, std::string_view(n.period), *start,
+           domain::Name(n.kind), std::string_view(n.message), std::string_view(n.detail_json),
+           n.created_at});
+    if (!r) return tl::unexpected(r.error());
+    if (r->empty()) return Out();  // notified before: nothing written
+    n.id = NotificationId(r->Int(0, 0));
+    if (auto a =
+            Audit(actor, n.org, "notification.create", "notification", n.id.value, "", Json(n));
+        !a) {
+      return tl::unexpected(a.error());
+    }
+    auto hook = Q("SELECT url, secret FROM webhooks WHERE org_id = $1 AND team_id = $2",
+                  {n.org.value, n.team.value});
+    if (!hook) return tl::unexpected(hook.error());
+    if (!hook->empty()) {
+      const std::string url = hook->Text(0, 0);
+      const std::string secret = hook->Text(0, 1);
+      const std::string body = WebhookBody(n, *measure, *team);
+      // The outbox row is bookkeeping for the dispatcher: the notification's audit entry covers it.
+      auto d =
+          Q("INSERT INTO webhook_deliveries (org_id, team_id, notification_id, url, secret, body, "
+            "state, attempts, next_attempt_at, lease_until, delivered_at, last_error, created_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, NULL, NULL, '', $7)",
+            {n.org.value, n.team.value, n.id.value, std::string_view(url), std::string_view(secret),
+             std::string_view(body), n.created_at});
+      if (!d) return tl::unexpected(d.error());
+    }
+    return Out(std::move(n));
+  });
+}
+
+Result<std::vector<domain::Notification>> SqlStore::ListNotifications(
+    OrgId org, PersonId reader, const NotificationQuery& query) {
+  return InRead([&]() -> Result<std::vector<domain::Notification>> {
+    std::vector<int64_t> teams;
+    for (TeamId t : query.teams) teams.push_back(t.value);
+    std::sort(teams.begin(), teams.end());
+    teams.erase(std::unique(teams.begin(), teams.end()), teams.end());
+    if (teams.size() > kMaxNotificationTeams) {
+      return Fail(StoreErrorCode::kInvalid,
+                  "teams lists more than " + Num(kMaxNotificationTeams) + " teams", "teams");
+    }
+    std::vector<domain::Notification> out;
+    if (teams.empty() || query.limit <= 0) return out;
+    std::vector<Param> params = {org.value, reader.value, query.after_id, int64_t{query.limit}};
+    std::string sql = "SELECT " ES_NOTIFICATION_COLS
+                      " FROM notifications n LEFT JOIN notification_reads s ON s.org_id = "
+                      "n.org_id AND s.notification_id = n.id AND s.person_id = $2 "
+                      "WHERE n.org_id = $1 AND n.id > $3 AND n.team_id IN (";
+    for (size_t i = 0; i < teams.size(); ++i) {
+      params.emplace_back(teams[i]);
+      if (i > 0) sql += ", ";
+      sql += "$" + Num(static_cast<int64_t>(params.size()));
+    }
+    sql += ")";
+    if (query.unseen_only) sql += " AND s.person_id IS NULL";
+    sql += " ORDER BY n.id DESC LIMIT $4";
+    auto r = Run(sql, params);
+    if (!r) return tl::unexpected(r.error());
+    out.reserve(r->size());
+    for (size_t i = 0; i < r->size(); ++i) out.push_back(ReadNotification(*r, i));
+    return out;
+  });
+}
+
+Result<domain::Notification> SqlStore::GetNotification(OrgId org, PersonId reader,
+                                                       NotificationId id) {
+  return InRead([&] { return NotificationRow(org, reader, id); });
+}
+
+Result<void> SqlStore::MarkNotificationSeen(OrgId org, PersonId reader, NotificationId id) {
+  return InWrite([&]() -> Result<void> {
+    auto n = NotificationRow(org, reader, id);
+    if (!n) return tl::unexpected(n.error());
+    if (auto p = PersonRow(org, reader); !p) return tl::unexpected(p.error());
+    if (n->seen) return {};  // seen already: no change, no audit entry
+    auto r =
+        Q("INSERT INTO notification_reads (org_id, notification_id, person_id, seen_at) "
+          "VALUES ($1, $2, $3, $4) ON CONFLICT (org_id, notification_id, person_id) DO NOTHING "
+          "RETURNING person_id",
+          {org.value, id.value, reader.value, Now()});
+    if (!r) return tl::unexpected(r.error());
+    if (r->empty()) return {};  // marked by the same person elsewhere at the same time
+    return Audit(Actor::Of(reader), org, "notification.seen", "notification", id.value, "",
+                 JsonObject().Int("notification", id.value).Int("person", reader.value).Take());
+  });
+}
+
+// --- Webhooks.
+
+Result<domain::Webhook> SqlStore::SetWebhook(const Actor& actor, OrgId org, TeamId team,
+                                             std::string_view url) {
+  return InWrite([&]() -> Result<domain::Webhook> {
+    if (auto bad = CheckWebhookUrl(url)) return Fail(StoreErrorCode::kInvalid, *bad, "url");
+    if (auto t = TeamRow(org, team); !t) return tl::unexpected(t.error());
+    auto existing =
+        Q("SELECT url FROM webhooks WHERE org_id = $1 AND team_id = $2", {org.value, team.value});
+    if (!existing) return tl::unexpected(existing.error());
+    domain::Webhook w{org, team, std::string(url), domain::NewToken(), Now()};
+    auto r = Q(
+        "INSERT INTO webhooks (org_id, team_id, url, secret, created_at) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (org_id, team_id) DO UPDATE SET "
+        "url = excluded.url, secret = excluded.secret, created_at = excluded.created_at",
+        {org.value, team.value, std::string_view(w.url), std::string_view(w.secret), w.created_at});
+    if (!r) return tl::unexpected(r.error());
+    // Deliveries still to be made go to the new URL, signed with the new secret.
+    auto d =
+        Q("UPDATE webhook_deliveries SET url = $3, secret = $4 WHERE org_id = $1 AND "
+          "team_id = $2 AND state = 'pending'",
+          {org.value, team.value, std::string_view(w.url), std::string_view(w.secret)});
+    if (!d) return tl::unexpected(d.error());
+    // The secret stays out of the log.
+    std::string before =
+        existing->empty() ? std::string() : WebhookJson(team, existing->Text(0, 0));
+    if (auto a = Audit(actor, org, "webhook.set", "webhook", team.value, std::move(before),
+                       WebhookJson(team, w.url));
+        !a) {
+      return tl::unexpected(a.error());
+    }
+    return w;
+  });
+}
+
+Result<domain::Webhook> SqlStore::GetWebhook(OrgId org, TeamId team) {
+  return InRead([&]() -> Result<domain::Webhook> {
+    if (auto t = TeamRow(org, team); !t) return tl::unexpected(t.error());
+    auto r = Q("SELECT url, secret, created_at FROM webhooks WHERE org_id = $1 AND team_id = $2",
+               {org.value, team.value});
+    if (!r) return tl::unexpected(r.error());
+    if (r->empty()) {
+      return Fail(StoreErrorCode::kNotFound, "team " + Num(team.value) + " has no webhook", "team");
+    }
+    return domain::Webhook{org, team, r->Text(0, 0), r->Text(0, 1), r->Int(0, 2)};
+  });
+}
+
+Result<void> SqlStore::RemoveWebhook(const Actor& actor, OrgId org, TeamId team) {
+  return InWrite([&]() -> Result<void> {
+    auto r = Q("DELETE FROM webhooks WHERE org_id = $1 AND team_id = $2 RETURNING url",
+               {org.value, team.value});
+    if (!r) return tl::unexpected(r.error());
+    if (r->empty()) {
+      return Fail(StoreErrorCode::kNotFound, "team " + Num(team.value) + " has no webhook", "team");
+    }
+    // Nothing more goes to the removed URL.
+    auto d =
+        Q("UPDATE webhook_deliveries SET state = 'failed', lease_until = NULL, "
+          "last_error = 'the webhook was removed' WHERE org_id = $1 AND team_id = $2 AND "
+          "state = 'pending'",
+          {org.value, team.value});
+    if (!d) return tl::unexpected(d.error());
+    return Audit(actor, org, "webhook.remove", "webhook", team.value,
+                 WebhookJson(team, r->Text(0, 0)), "");
+  });
+}
+
+// --- Webhook deliveries: bookkeeping for the dispatcher, not audited.
+
+Result<std::vector<domain::WebhookDelivery>> SqlStore::ClaimDeliveries(int64_t now, int limit,
+                                                                       int64_t lease_seconds) {
+  return InWrite([&]() -> Result<std::vector<domain::WebhookDelivery>> {
+    if (lease_seconds <= 0) {
+      return Fail(StoreErrorCode::kInvalid, "lease_seconds is not positive", "lease_seconds");
+    }
+    std::vector<domain::WebhookDelivery> out;
+    if (limit <= 0) return out;
+    const std::string sql =
+        "UPDATE webhook_deliveries SET lease_until = $2 WHERE id IN (SELECT id FROM "
+        "webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 AND "
+        "(lease_until IS NULL OR lease_until <= $1) ORDER BY next_attempt_at, id LIMIT $3" +
+        std::string(SkipLockedClause()) + ") RETURNING " ES_DELIVERY_COLS;
+    auto r = Q(sql, {now, now + lease_seconds, int64_t{limit}});
+    if (!r) return tl::unexpected(r.error());
+    out.reserve(r->size());
+    for (size_t i = 0; i < r->size(); ++i) out.push_back(ReadDelivery(*r, i));
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.next_attempt_at, a.id.value) < std::tie(b.next_attempt_at, b.id.value);
+    });
+    return out;
+  });
+}
+
+Result<void> SqlStore::RecordDeliveryAttempt(DeliveryId id, bool delivered, std::string_view error,
+                                             std::optional<int64_t> retry_at) {
+  return InWrite([&]() -> Result<void> {
+    auto r = Q("SELECT state FROM webhook_deliveries WHERE id = $1", {id.value});
+    if (!r) return tl::unexpected(r.error());
+    if (r->empty()) {
+      return Fail(StoreErrorCode::kNotFound, "delivery " + Num(id.value) + " not found",
+                  "delivery");
+    }
+    if (const std::string state = r->Text(0, 0); state != "pending") {
+      return Fail(
+          StoreErrorCode::kConflict,
+          "delivery " + Num(id.value) + " is " + state + " already, so no attempt can be recorded",
+          "delivery");
+    }
+    const int64_t now = Now();
+    const std::string why = Truncated(error, kMaxDeliveryError);
+    Result<Rows> u;
+    if (delivered) {
+      u =
+          Q("UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, "
+            "delivered_at = $2, lease_until = NULL WHERE id = $1",
+            {id.value, now});
+    } else if (retry_at) {
+      u =
+          Q("UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = $2, "
+            "lease_until = NULL, last_error = $3 WHERE id = $1",
+            {id.value, *retry_at, std::string_view(why)});
+    } else {
+      u =
+          Q("UPDATE webhook_deliveries SET state = 'failed', attempts = attempts + 1, "
+            "lease_until = NULL, last_error = $2 WHERE id = $1",
+            {id.value, std::string_view(why)});
+    }
+    if (!u) return tl::unexpected(u.error());
+    return {};
+  });
+}
+
+Result<std::vector<domain::WebhookDelivery>> SqlStore::ListDeliveries(OrgId org, TeamId team,
+                                                                      int limit) {
+  return InRead([&]() -> Result<std::vector<domain::WebhookDelivery>> {
+    if (auto t = TeamRow(org, team); !t) return tl::unexpected(t.error());
+    auto r = Q("SELECT " ES_DELIVERY_COLS
+               " FROM webhook_deliveries WHERE org_id = $1 AND team_id = $2 "
+               "ORDER BY id DESC LIMIT $3",
+               {org.value, team.value, int64_t{std::max(limit, 0)}});
+    if (!r) return tl::unexpected(r.error());
+    std::vector<domain::WebhookDelivery> out;
+    out.reserve(r->size());
+    for (size_t i = 0; i < r->size(); ++i) out.push_back(ReadDelivery(*r, i));
+    return out;
+  });
+}
+
+// --- Events.
+
+Result<void> SqlStore::Publish(std::string_view payload) {
+  if (payload.size() > kMaxEventPayload) {
+    return Fail(StoreErrorCode::kInvalid,
+                "payload is " + Num(static_cast<int64_t>(payload.size())) +
+                    " bytes, more than the " + Num(static_cast<int64_t>(kMaxEventPayload)) +
+                    " an event may carry",
+                "payload");
+  }
+  if (!IsJson(payload)) return Fail(StoreErrorCode::kInvalid, "payload is not JSON", "payload");
+  return InRead([&] { return Notify(payload); });
+}
+
+// --- Backup.
+
+Result<BackupInfo> SqlStore::Backup(std::string_view path_view) {
+  if (scope_depth_ != 0) {
+    return Fail(StoreErrorCode::kInvalid, "a backup cannot be taken inside a transaction");
+  }
+  const std::string path(path_view);
+  if (path.empty()) return Fail(StoreErrorCode::kInvalid, "path is empty", "path");
+  // A journal left beside the name would be replayed into the new file.
+  for (const char* suffix : {"-wal", "-journal"}) {
+    std::error_code ignored;
+    if (std::filesystem::exists(std::filesystem::symlink_status(path + suffix, ignored))) {
+      return Fail(StoreErrorCode::kConflict,
+                  path + suffix + " exists already; a backup makes a new file", "path");
+    }
+  }
+  // Reserve the name: O_EXCL fails if anything, even a dangling link, is there already.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == EEXIST) {
+      return Fail(StoreErrorCode::kConflict, path + " exists already; a backup makes a new file",
+                  "path");
+    }
+    return Fail(StoreErrorCode::kUnavailable,
+                "cannot create " + path + ": " + std::string(std::strerror(err)), "path");
+  }
+  ::close(fd);
+  const auto remove_partial = [&path] {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::error_code ignored;
+      std::filesystem::remove(path + suffix, ignored);
+    }
+  };
+  try {
+    auto copied = BackupInto(path);
+    if (!copied) {
+      remove_partial();
+      return tl::unexpected(copied.error());
+    }
+    // Open the copy as a store, as `everyseat serve` would, and count what it holds.
+    auto opened = Store::Open("sqlite:" + path, Durability::kNormal);
+    if (!opened) {
+      remove_partial();
+      return tl::unexpected(opened.error());
+    }
+    auto* target = dynamic_cast<SqlStore*>(opened->get());
+    if (target == nullptr) {
+      remove_partial();
+      return Fail(StoreErrorCode::kInternal, "the SQLite store is not an SqlStore");
+    }
+    auto info = CountBackup(*target, path);
+    opened->reset();
+    if (!info) remove_partial();
+    return info;
+  } catch (const std::exception& e) {
+    remove_partial();
+    return Fail(StoreErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
+  }
+}
+
+Result<BackupInfo> SqlStore::CountBackup(SqlStore& target, std::string path) {
+  auto tables = target.Q(kSqliteTables, {});
+  if (!tables) return tl::unexpected(tables.error());
+  auto broken = target.Q("SELECT COUNT(*) FROM pragma_foreign_key_check", {});
+  if (!broken) return tl::unexpected(broken.error());
+  if (broken->Int(0, 0) != 0) {
+    return Fail(StoreErrorCode::kInternal, "the backup " + path + " has " + Num(broken->Int(0, 0)) +
+                                               " rows whose foreign keys point at nothing");
+  }
+  BackupInfo info;
+  info.path = std::move(path);
+  info.tables = static_cast<int64_t>(tables->size());
+  for (size_t i = 0; i < tables->size(); ++i) {
+    auto n = target.Q("SELECT COUNT(*) FROM " + QuoteName(tables->Text(i, 0)), {});
+    if (!n) return tl::unexpected(n.error());
+    info.rows += n->Int(0, 0);
+  }
+  return info;
+}
+
+Result<void> SqlStore::CopySnapshotInto(const std::string& path, std::string_view begin_snapshot) {
+  StoreOptions options;
+  options.busy_timeout_ms = options_.busy_timeout_ms;
+  auto opened = Store::Open("sqlite:" + path, options);
+  if (!opened) return tl::unexpected(opened.error());
+  auto* target = dynamic_cast<SqlStore*>(opened->get());
+  if (target == nullptr)
+    return Fail(StoreErrorCode::kInternal, "the SQLite store is not an SqlStore");
+
+  auto tables = target->Q(kSqliteTables, {});
+  if (!tables) return tl::unexpected(tables.error());
+  // The rows go in table by table, so a row may arrive before the row it refers to; the keys
+  // are checked once everything is in (CountBackup).
+  if (auto r = target->RunScript("PRAGMA foreign_keys = OFF"); !r) return r;
+  if (auto r = RunScript(begin_snapshot); !r) return r;
+  if (auto r = target->RunScript(target->BeginStatement()); !r) {
+    (void)RunScript("ROLLBACK");
+    return r;
+  }
+  const auto copy = [&]() -> Result<void> {
+    // The copy has this program's migrations; so must the database (it may have been migrated
+    // further by a newer program since this store opened it).
+    const std::string_view versions = "SELECT version FROM schema_migrations ORDER BY version";
+    auto mine = Q(versions, {});
+    if (!mine) return tl::unexpected(mine.error());
+    auto theirs = target->Q(versions, {});
+    if (!theirs) return tl::unexpected(theirs.error());
+    std::vector<int64_t> a;
+    std::vector<int64_t> b;
+    for (size_t i = 0; i < mine->size(); ++i) a.push_back(mine->Int(i, 0));
+    for (size_t i = 0; i < theirs->size(); ++i) b.push_back(theirs->Int(i, 0));
+    if (a != b) {
+      return Fail(StoreErrorCode::kInvalid,
+                  "the database's schema migrations differ from this program's; back it up "
+                  "with the program that migrated it");
+    }
+    for (size_t t = 0; t < tables->size(); ++t) {
+      const std::string name = tables->Text(t, 0);
+      const std::string table = QuoteName(name);
+      auto columns = target->Q("SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
+                               {std::string_view(name)});
+      if (!columns) return tl::unexpected(columns.error());
+      std::string list;
+      std::string values;
+      std::vector<ColumnKind> kinds;
+      std::optional<size_t> id_column;
+      for (size_t c = 0; c < columns->size(); ++c) {
+        if (c > 0) {
+          list += ", ";
+          values += ", ";
+        }
+        list += QuoteName(columns->Text(c, 0));
+        values += "$" + Num(static_cast<int64_t>(c + 1));
+        kinds.push_back(KindOfColumn(columns->Text(c, 1)));
+        if (columns->Text(c, 0) == "id") id_column = c;
+      }
+      if (auto d = target->RunScript("DELETE FROM " + table); !d) return d;
+      const std::string insert = "INSERT INTO " + table + " (" + list + ") VALUES (" + values + ")";
+      // Tables with an id are read a page at a time, in id order, all from the one snapshot.
+      const std::string select =
+          "SELECT " + list + " FROM " + table +
+          (id_column ? " WHERE id > $1 ORDER BY id LIMIT " + Num(kBackupPage) : std::string());
+      int64_t last_id = std::numeric_limits<int64_t>::min();
+      for (;;) {
+        auto rows = id_column ? Q(select, {last_id}) : Q(select, {});
+        if (!rows) return tl::unexpected(rows.error());
+        std::vector<Param> params(rows->columns());
+        for (size_t i = 0; i < rows->size(); ++i) {
+          for (size_t c = 0; c < rows->columns(); ++c) {
+            auto p = ToParam(rows->CellAt(i, c), kinds[c]);
+            if (!p) {
+              return Fail(StoreErrorCode::kInternal,
+                          "table " + name + ", column " + columns->Text(c, 0) + ": " + p.error());
+            }
+            params[c] = *p;
+          }
+          if (auto w = target->Run(insert, params); !w) return tl::unexpected(w.error());
+        }
+        if (!id_column || rows->size() < static_cast<size_t>(kBackupPage)) break;
+        last_id = rows->Int(rows->size() - 1, *id_column);
+      }
+    }
+    return {};
+  };
+  Result<void> copied;
+  try {
+    copied = copy();
+  } catch (const std::exception& e) {
+    copied = Fail(StoreErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
+  }
+  (void)RunScript("ROLLBACK");  // the snapshot only read
+  if (!copied) {
+    (void)target->RunScript("ROLLBACK");
+    return copied;
+  }
+  if (auto r = target->RunScript("COMMIT"); !r) {
+    (void)target->RunScript("ROLLBACK");
+    return r;
+  }
+  return target->RunScript("PRAGMA foreign_keys = ON");
+}
+
 #undef ES_TEAM_COLS
 #undef ES_PERSON_COLS
 #undef ES_TAG_COLS
@@ -1673,5 +2356,7 @@ Result<std::vector<ApiToken>> SqlStore::ListApiTokens(OrgId org, TeamId team) {
 #undef ES_AUDIT_COLS
 #undef ES_SESSION_COLS
 #undef ES_TOKEN_COLS
+#undef ES_NOTIFICATION_COLS
+#undef ES_DELIVERY_COLS
 
 }  // namespace everyseat::store::detail

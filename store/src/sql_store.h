@@ -1,6 +1,7 @@
 // SqlStore: the Store methods written once, in SQL that both engines accept, over a few engine
-// primitives (run a statement, run a script, insert a batch of observations) that SqliteStore
-// and PostgresStore provide. See docs/adr/0003-store-interface.md.
+// primitives (run a statement, run a script, insert a batch of observations; for the outbox,
+// events and backups: the row-lock clause of a claim, NOTIFY, a consistent copy into an SQLite
+// file) that SqliteStore and PostgresStore provide. See docs/adr/0003-store-interface.md.
 //
 // Statements use $1, $2, ... placeholders (SQLite reads them as ?1, ?2, ...), RETURNING, ON
 // CONFLICT, WITH RECURSIVE and partial indexes, which SQLite 3.35+ and PostgreSQL 10+ share.
@@ -11,6 +12,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -121,6 +123,30 @@ class SqlStore : public Store {
   Result<void> RevokeApiToken(const Actor& actor, OrgId org, TokenId token) override;
   Result<std::vector<ApiToken>> ListApiTokens(OrgId org, TeamId team) override;
 
+  Result<std::optional<domain::Notification>> AddNotification(
+      const Actor& actor, const domain::Notification& notification) override;
+  Result<std::vector<domain::Notification>> ListNotifications(
+      OrgId org, PersonId reader, const NotificationQuery& query) override;
+  Result<domain::Notification> GetNotification(OrgId org, PersonId reader,
+                                               NotificationId id) override;
+  Result<void> MarkNotificationSeen(OrgId org, PersonId reader, NotificationId id) override;
+
+  Result<domain::Webhook> SetWebhook(const Actor& actor, OrgId org, TeamId team,
+                                     std::string_view url) override;
+  Result<domain::Webhook> GetWebhook(OrgId org, TeamId team) override;
+  Result<void> RemoveWebhook(const Actor& actor, OrgId org, TeamId team) override;
+
+  Result<std::vector<domain::WebhookDelivery>> ClaimDeliveries(int64_t now, int limit,
+                                                               int64_t lease_seconds) override;
+  Result<void> RecordDeliveryAttempt(DeliveryId id, bool delivered, std::string_view error,
+                                     std::optional<int64_t> retry_at) override;
+  Result<std::vector<domain::WebhookDelivery>> ListDeliveries(OrgId org, TeamId team,
+                                                              int limit) override;
+
+  Result<void> Publish(std::string_view payload) override;
+
+  Result<BackupInfo> Backup(std::string_view path) override;
+
  protected:
   explicit SqlStore(StoreOptions options) : options_(std::move(options)) {}
 
@@ -143,6 +169,22 @@ class SqlStore : public Store {
   // returns kConflict naming the first row ("row N: ...", counting from 1).
   [[nodiscard]] virtual Result<void> InsertObservationRows(
       OrgId org, const Actor& actor, int64_t now, std::span<const ObservationRow> rows) = 0;
+  // What follows the row selection of ClaimDeliveries so that concurrent claimers skip each
+  // other's rows (PostgreSQL: " FOR UPDATE SKIP LOCKED"; SQLite: "", BEGIN IMMEDIATE serialises
+  // the writers).
+  [[nodiscard]] virtual std::string_view SkipLockedClause() const = 0;
+  // Sends a checked event payload to the other processes on this database, when the open
+  // transaction commits or at once (PostgreSQL: pg_notify; SQLite: nothing to do).
+  [[nodiscard]] virtual Result<void> Notify(std::string_view payload) = 0;
+  // Writes a consistent copy of the database into the SQLite file `path`, which exists and is
+  // empty (Backup reserved it). No transaction is open. On failure the caller removes the file.
+  [[nodiscard]] virtual Result<void> BackupInto(const std::string& path) = 0;
+
+  // BackupInto for an engine that is not SQLite: makes the schema in a new SQLite store at
+  // `path` by its migrations, then copies every table's rows, ids included, from one snapshot
+  // of this database opened by `begin_snapshot`.
+  [[nodiscard]] Result<void> CopySnapshotInto(const std::string& path,
+                                              std::string_view begin_snapshot);
 
   [[nodiscard]] int64_t Now() const;
 
@@ -176,6 +218,11 @@ class SqlStore : public Store {
   [[nodiscard]] Result<domain::Observation> CurrentObservation(OrgId org, MeasureId measure,
                                                                int64_t period_start);
   [[nodiscard]] Result<void> CheckManager(OrgId org, const domain::Person& person);
+  [[nodiscard]] Result<domain::Notification> NotificationRow(OrgId org, PersonId reader,
+                                                             NotificationId id);
+  // The tables of the SQLite store `target` and their rows (BackupInfo::tables and rows), after
+  // checking its foreign keys.
+  [[nodiscard]] static Result<BackupInfo> CountBackup(SqlStore& target, std::string path);
 
   StoreOptions options_;
   int scope_depth_ = 0;  // 0: no transaction open; n: a transaction and n - 1 savepoints

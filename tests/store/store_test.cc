@@ -11,6 +11,7 @@
 #include "everyseat/domain/secrets.h"
 #include "everyseat/domain/validate.h"
 #include "everyseat/store/store.h"
+#include "store_fixture.h"
 #include "test_database.h"
 
 namespace everyseat::store {
@@ -26,131 +27,25 @@ using domain::Person;
 using domain::StaffGroup;
 using domain::TagKind;
 using domain::TeamRole;
+using testing::DayAfter;
+using testing::Fails;
+using testing::Must;
 using testing::TestDatabase;
 
-template <class T>
-T Must(Result<T> r) {
-  if (!r) {
-    ADD_FAILURE() << "store error " << Name(r.error().code) << ": " << r.error().message;
-  }
-  return std::move(r).value();
-}
-
-void Must(Result<void> r) {
-  if (!r) ADD_FAILURE() << "store error " << Name(r.error().code) << ": " << r.error().message;
-}
-
-template <class T>
-::testing::AssertionResult Fails(const Result<T>& r, StoreErrorCode code,
-                                 const std::string& field = "",
-                                 const std::string& message_part = "") {
-  if (r) return ::testing::AssertionFailure() << "succeeded; expected " << Name(code);
-  if (r.error().code != code) {
-    return ::testing::AssertionFailure() << "failed with " << Name(r.error().code) << " ("
-                                         << r.error().message << "); expected " << Name(code);
-  }
-  if (r.error().field != field) {
-    return ::testing::AssertionFailure() << "field \"" << r.error().field << "\"; expected \""
-                                         << field << "\" (" << r.error().message << ")";
-  }
-  if (r.error().message.find(message_part) == std::string::npos) {
-    return ::testing::AssertionFailure()
-           << "message \"" << r.error().message << "\" lacks \"" << message_part << "\"";
-  }
-  return ::testing::AssertionSuccess();
-}
-
-std::string DayAfter(const std::string& start, int64_t days) {
-  return domain::FormatIsoDate(*domain::ParseIsoDate(start) + days * 86400);
-}
-
-class StoreTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    db_ = std::make_unique<TestDatabase>(GetParam());
-    if (db_->skip()) GTEST_SKIP() << db_->error();
-    ASSERT_TRUE(db_->ok()) << db_->error();
-    store_ = Open();
-    ASSERT_NE(store_, nullptr);
-    org_ = Must(store_->CreateOrganisation(admin_, "Northshire Trust")).id;
-  }
-
-  std::unique_ptr<Store> Open(Durability durability = Durability::kNormal) {
-    StoreOptions options;
-    options.durability = durability;
-    options.clock = [this] { return now_; };
-    auto s = Store::Open(db_->url(), options);
-    if (!s) {
-      ADD_FAILURE() << "open " << db_->url() << ": " << s.error().message;
-      return nullptr;
-    }
-    return std::move(*s);
-  }
-
-  domain::Team MakeTeam(const std::string& name, std::optional<TeamId> parent = std::nullopt,
-                        OrgId org = OrgId()) {
-    return Must(store_->CreateTeam(admin_, org.valid() ? org : org_, parent, name));
-  }
-
-  Person MakePerson(const std::string& name, const std::string& email, OrgId org = OrgId()) {
-    Person p;
-    p.org = org.valid() ? org : org_;
-    p.name = name;
-    p.email = email;
-    p.job_title = "Staff nurse";
-    p.staff_group = StaffGroup::kNursingAndMidwifery;
-    return Must(store_->CreatePerson(admin_, p));
-  }
-
-  Measure MakeMeasure(TeamId team, const std::string& name, spc::Chart chart = spc::Chart::kI,
-                      OrgId org = OrgId()) {
-    Measure m;
-    m.org = org.valid() ? org : org_;
-    m.team = team;
-    m.name = name;
-    m.definition = "Patients who fell, per 1,000 bed days";
-    m.unit = "falls";
-    m.kind = domain::MeasureKind::kOutcome;
-    m.chart = chart;
-    m.direction = spc::Direction::kDecrease;
-    m.target = 3.5;
-    m.frequency = domain::Frequency::kWeekly;
-    return Must(store_->CreateMeasure(admin_, m));
-  }
-
-  std::vector<domain::AuditEntry> AuditOf(const std::string& entity = "", int64_t id = 0) {
-    AuditQuery q;
-    q.entity = entity;
-    q.entity_id = id;
-    q.limit = 100000;
-    return Must(store_->ListAudit(org_, q));
-  }
-
-  size_t AuditCount() { return AuditOf().size(); }
-
-  std::vector<std::string> Actions() {
-    std::vector<std::string> out;
-    for (const auto& e : AuditOf()) out.push_back(e.action);
-    return out;
-  }
-
-  int64_t now_ = 1'700'000'000;  // 2023-11-14
-  Actor admin_ = Actor::System("test admin");
-  std::unique_ptr<TestDatabase> db_;
-  std::unique_ptr<Store> store_;
-  OrgId org_;
-};
+class StoreTest : public testing::StoreFixture {};
 
 // --- Opening and migrations.
 
+// store/migrations holds 0001_initial and 0002_notifications.
 TEST_P(StoreTest, OpenAppliesTheMigrationsOnceAndReopens) {
-  EXPECT_EQ(Must(store_->SchemaVersion()), 1);
+  EXPECT_EQ(Must(store_->SchemaVersion()), 2);
   EXPECT_EQ(store_->Engine(), GetParam());
   store_.reset();
   auto again = Open(Durability::kFull);
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(Must(again->SchemaVersion()), 1);
-  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM schema_migrations"), std::vector<std::string>{"1"});
+  EXPECT_EQ(Must(again->SchemaVersion()), 2);
+  EXPECT_EQ(db_->Query("SELECT version FROM schema_migrations ORDER BY version"),
+            (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(Must(again->ListOrganisations()).size(), 1u);
 }
 

@@ -32,6 +32,8 @@ using TagId = Id<struct TagTag>;  // a configurable value or behaviour
 using AuditId = Id<struct AuditTag>;
 using SessionId = Id<struct SessionTag>;
 using TokenId = Id<struct TokenTag>;
+using NotificationId = Id<struct NotificationTag>;
+using DeliveryId = Id<struct DeliveryTag>;  // one webhook delivery (a notification to one URL)
 
 }  // namespace everyseat::domain
 

@@ -181,6 +181,57 @@ struct AuditEntry {
   friend bool operator==(const AuditEntry&, const AuditEntry&) = default;
 };
 
+// What a notification is about: a new special-cause point, or a change of the measure's
+// variation or assurance icon (Making Data Count).
+enum class NotificationKind { kSpecialCause, kVariationChanged, kAssuranceChanged };
+
+// A signal for a measure's owning team, listed by the API and sent to the team's webhook. At most
+// one notification per (measure, period, kind): a repeat is not stored again.
+struct Notification {
+  NotificationId id;
+  OrgId org;
+  TeamId team;  // the measure's owning team
+  MeasureId measure;
+  std::string period;  // "YYYY-MM-DD": the point that caused it
+  NotificationKind kind = NotificationKind::kSpecialCause;
+  std::string message;      // plain English, e.g. "Falls per 1,000 bed days: special cause ..."
+  std::string detail_json;  // a JSON object (point type, rule, icons ...), "{}" when none
+  int64_t created_at = 0;   // set by the store
+  bool seen = false;        // by the person listing (ListNotifications), else false
+  friend bool operator==(const Notification&, const Notification&) = default;
+};
+
+// A team's webhook: every notification of the team is POSTed to the URL as JSON, signed with the
+// secret (HMAC-SHA256 of the body, hex, in the X-Everyseat-Signature header).
+struct Webhook {
+  OrgId org;
+  TeamId team;
+  std::string url;     // http:// or https://
+  std::string secret;  // 64 hex characters; made by the store, shown when the webhook is set
+  int64_t created_at = 0;
+  friend bool operator==(const Webhook&, const Webhook&) = default;
+};
+
+enum class DeliveryState { kPending, kDelivered, kFailed };
+
+// One notification to be POSTed to one webhook URL (the outbox). Made in the same transaction as
+// the notification, so a notification acknowledged is never lost for its webhook.
+struct WebhookDelivery {
+  DeliveryId id;
+  OrgId org;
+  TeamId team;
+  NotificationId notification;
+  std::string url;
+  std::string secret;
+  std::string body;  // the JSON to POST
+  DeliveryState state = DeliveryState::kPending;
+  int attempts = 0;
+  int64_t next_attempt_at = 0;  // when pending: not before this time
+  std::optional<int64_t> delivered_at;
+  std::string last_error;  // of the last failed attempt, "" when none
+  friend bool operator==(const WebhookDelivery&, const WebhookDelivery&) = default;
+};
+
 // The default values and behaviours of a new organisation (product.md, "Domain").
 [[nodiscard]] std::span<const std::string_view> DefaultValues();
 [[nodiscard]] std::span<const std::string_view> DefaultBehaviours();
@@ -193,6 +244,8 @@ struct AuditEntry {
 [[nodiscard]] std::string_view Name(MeasureKind);
 [[nodiscard]] std::string_view Name(Frequency);
 [[nodiscard]] std::string_view Name(AnnotationKind);
+[[nodiscard]] std::string_view Name(NotificationKind);  // special_cause, variation_changed, ...
+[[nodiscard]] std::string_view Name(DeliveryState);     // pending, delivered, failed
 
 [[nodiscard]] std::optional<StaffGroup> ParseStaffGroup(std::string_view);
 [[nodiscard]] std::optional<TeamRole> ParseTeamRole(std::string_view);
@@ -201,5 +254,7 @@ struct AuditEntry {
 [[nodiscard]] std::optional<MeasureKind> ParseMeasureKind(std::string_view);
 [[nodiscard]] std::optional<Frequency> ParseFrequency(std::string_view);
 [[nodiscard]] std::optional<AnnotationKind> ParseAnnotationKind(std::string_view);
+[[nodiscard]] std::optional<NotificationKind> ParseNotificationKind(std::string_view);
+[[nodiscard]] std::optional<DeliveryState> ParseDeliveryState(std::string_view);
 
 }  // namespace everyseat::domain

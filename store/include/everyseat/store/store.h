@@ -13,8 +13,10 @@
 // - Errors are values (StoreError); no exception escapes. A method that fails changes nothing:
 //   an import lands whole or not at all, a rejected change leaves no trace.
 // - Every state-changing method writes one audit entry (who, when, what, before and after as
-//   JSON) in the same transaction as the change. Two bookkeeping writes are not audited: the
-//   "last used" time of an API token and the reset of a failed sign-in counter that is already 0.
+//   JSON) in the same transaction as the change. Bookkeeping writes are not audited: the
+//   "last used" time of an API token, the reset of a failed sign-in counter that is already 0,
+//   and the webhook deliveries (the outbox rows AddNotification queues, ClaimDeliveries' leases,
+//   RecordDeliveryAttempt). Marking a notification seen is audited the first time only.
 // - Every row carries an organisation id. A method given an OrgId reads and writes only that
 //   organisation's rows: another organisation's ids are "not found". Only the look-ups of a
 //   session or an API token by their secret cross organisations, and they return the owner.
@@ -22,7 +24,9 @@
 //   survives the process being killed at any moment (SIGKILL) with either setting, and a power
 //   cut with Durability::kFull (SQLite synchronous=FULL; PostgreSQL synchronous_commit=on).
 // - Secrets are never stored: session identifiers and API tokens are kept as their SHA-256,
-//   passwords as the argon2id strings the caller made with domain::HashPassword.
+//   passwords as the argon2id strings the caller made with domain::HashPassword. The one
+//   exception is a webhook's secret, which signs what is sent, so must be readable; it is never
+//   written to the audit log.
 //
 // Thread-safety: a Store is one database connection. Use an instance from one thread at a time
 // (a server keeps one per worker thread, or a pool); separate instances may be used concurrently,
@@ -48,7 +52,9 @@ namespace everyseat::store {
 
 using domain::Actor;
 using domain::AnnotationId;
+using domain::DeliveryId;
 using domain::MeasureId;
+using domain::NotificationId;
 using domain::ObservationId;
 using domain::OrgId;
 using domain::PersonId;
@@ -132,6 +138,20 @@ struct AuditQuery {
   int64_t entity_id = 0;  // 0 = every id
   int64_t after_id = 0;   // entries with a larger id only (paging)
   int limit = 100;
+};
+
+struct NotificationQuery {
+  std::vector<TeamId> teams;  // the teams whose notifications to list (empty: none)
+  bool unseen_only = false;   // only those `reader` has not marked seen
+  int64_t after_id = 0;       // paging: ids greater than this
+  int limit = 100;            // newest first
+};
+
+// A consistent copy of a database (Store::Backup).
+struct BackupInfo {
+  std::string path;    // the SQLite file written
+  int64_t tables = 0;  // tables copied
+  int64_t rows = 0;    // rows copied, over every table
 };
 
 class Store;
@@ -311,6 +331,58 @@ class Store {
                                                     TokenId token) = 0;
   [[nodiscard]] virtual Result<std::vector<ApiToken>> ListApiTokens(OrgId org, TeamId team) = 0;
 
+  // --- Notifications. AddNotification ignores id, created_at and seen. It returns nullopt (and
+  // writes nothing) when the (measure, period, kind) was notified before. When the team has a
+  // webhook, a pending delivery of the notification is added in the same transaction, its body
+  // the JSON {"notification": {...}, "measure": {...}} (see docs/api.md, "Webhooks").
+  [[nodiscard]] virtual Result<std::optional<domain::Notification>> AddNotification(
+      const Actor& actor, const domain::Notification& notification) = 0;
+  // Newest first; Notification::seen says whether `reader` has marked it seen.
+  [[nodiscard]] virtual Result<std::vector<domain::Notification>> ListNotifications(
+      OrgId org, PersonId reader, const NotificationQuery& query) = 0;
+  [[nodiscard]] virtual Result<domain::Notification> GetNotification(OrgId org, PersonId reader,
+                                                                     NotificationId id) = 0;
+  // Marking one seen twice is not an error.
+  [[nodiscard]] virtual Result<void> MarkNotificationSeen(OrgId org, PersonId reader,
+                                                          NotificationId id) = 0;
+
+  // --- Webhooks: at most one per team. SetWebhook replaces the URL and makes a new secret
+  // (kInvalid, field "url", unless the URL is http:// or https:// with a host); deliveries still
+  // pending go to the new URL with the new secret. RemoveWebhook marks them failed.
+  [[nodiscard]] virtual Result<domain::Webhook> SetWebhook(const Actor& actor, OrgId org,
+                                                           TeamId team, std::string_view url) = 0;
+  [[nodiscard]] virtual Result<domain::Webhook> GetWebhook(OrgId org, TeamId team) = 0;
+  [[nodiscard]] virtual Result<void> RemoveWebhook(const Actor& actor, OrgId org, TeamId team) = 0;
+
+  // --- Webhook deliveries (the outbox), for the dispatcher; these cross organisations and are
+  // bookkeeping, not audited. ClaimDeliveries returns up to `limit` pending deliveries due at
+  // `now` and hides them from other claimers for `lease_seconds` (several server nodes may run
+  // dispatchers on one database; each delivery goes to one of them at a time).
+  [[nodiscard]] virtual Result<std::vector<domain::WebhookDelivery>> ClaimDeliveries(
+      int64_t now, int limit, int64_t lease_seconds) = 0;
+  // Records an attempt: delivered, or failed with the error and the time of the next attempt
+  // (nullopt: give up, state failed).
+  [[nodiscard]] virtual Result<void> RecordDeliveryAttempt(DeliveryId id, bool delivered,
+                                                           std::string_view error,
+                                                           std::optional<int64_t> retry_at) = 0;
+  // RecordDeliveryAttempt: kNotFound for no such delivery, kConflict when it is no longer
+  // pending. ListDeliveries: the team's deliveries, newest first.
+  [[nodiscard]] virtual Result<std::vector<domain::WebhookDelivery>> ListDeliveries(OrgId org,
+                                                                                    TeamId team,
+                                                                                    int limit) = 0;
+
+  // --- Events between server nodes. Publish sends `payload` (at most 7,000 bytes of JSON) to
+  // every process listening on this database (PostgreSQL NOTIFY on channel "everyseat_events",
+  // sent when the open transaction commits, or at once). SQLite has one server: a no-op.
+  [[nodiscard]] virtual Result<void> Publish(std::string_view payload) = 0;
+
+  // --- Backup: a consistent copy of every table, taken while others keep writing, as a new
+  // SQLite file at `path` (which must not exist) with this program's schema; `everyseat serve
+  // --db sqlite:PATH` can serve it. SQLite: the online backup API; PostgreSQL: every table read in
+  // one REPEATABLE READ snapshot. kConflict (field "path") when `path` exists, which is left
+  // alone; kInvalid inside a Transaction. On failure no file is left at `path`.
+  [[nodiscard]] virtual Result<BackupInfo> Backup(std::string_view path) = 0;
+
  protected:
   Store() = default;
 
@@ -321,6 +393,18 @@ class Store {
 
  private:
   friend class Transaction;
+};
+
+// Receives what other processes Publish on a PostgreSQL database (LISTEN "everyseat_events") on
+// its own connection. For SQLite urls Open returns a listener that never receives anything.
+// Thread-safety: one thread at a time (a server runs one listener thread).
+class EventListener {
+ public:
+  [[nodiscard]] static Result<std::unique_ptr<EventListener>> Open(std::string_view url);
+  virtual ~EventListener() = default;
+  // Waits up to timeout_ms for payloads and returns those received (empty on timeout).
+  // kUnavailable when the connection is lost (the caller reopens after a pause).
+  [[nodiscard]] virtual Result<std::vector<std::string>> Wait(int timeout_ms) = 0;
 };
 
 }  // namespace everyseat::store
