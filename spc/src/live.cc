@@ -67,6 +67,7 @@ struct LiveSeries::State {
   detail::RunsCounter runs;            // of the current phase
   std::vector<Classification> before;  // scratch
   mutable bool dirty = true;           // warnings and reading need rebuilding
+  bool pending = false;                // AppendMany: the current phase awaits its Recompute
 
   std::string_view Intern(std::string_view label) { return *labels.emplace(label).first; }
   static bool Contains(const std::vector<int64_t>& v, int64_t t) {
@@ -84,6 +85,16 @@ struct LiveSeries::State {
   void Recompute(Phase& phase, LiveUpdate& update);
   // Adds the last point to a phase whose limits are fixed: O(pattern length).
   void Extend(Phase& phase, LiveUpdate& update);
+  // Checks a row as Append would, given the time and line of the row before it.
+  [[nodiscard]] Result<void> Check(const Row& row, bool first, int64_t previous_time,
+                                   int64_t previous_line) const;
+  // Adds a checked row. With `defer`, a phase that needs recalculating is only marked pending.
+  void Add(const Row& row, bool defer, LiveUpdate& update);
+  void Settle(LiveUpdate& update) {
+    if (!pending) return;
+    Recompute(analysis.phases.back(), update);
+    pending = false;
+  }
 };
 
 void LiveSeries::State::Recompute(Phase& phase, LiveUpdate& update) {
@@ -155,29 +166,31 @@ Result<LiveSeries> LiveSeries::Create(const Options& options) {
   return LiveSeries(std::move(state));
 }
 
-Result<LiveUpdate> LiveSeries::Append(const Row& row) {
-  State& s = *state_;
-  const Options& o = s.ctx.options;
-  if (s.rows > 0 && row.time < s.last_time) {
+Result<void> LiveSeries::State::Check(const Row& row, bool first, int64_t previous_time,
+                                      int64_t previous_line) const {
+  const Options& o = ctx.options;
+  if (!first && row.time < previous_time) {
     return Fail(ErrorCode::kOutOfOrder, "a point dated before the last one cannot be appended",
                 row.line, "date");
   }
-  if (auto ok = detail::CheckRow(s.ctx, row); !ok) return tl::unexpected(ok.error());
+  if (auto ok = detail::CheckRow(ctx, row); !ok) return tl::unexpected(ok.error());
   if (!std::isnan(o.target) && !std::isnan(row.target)) {
     return Fail(ErrorCode::kTargetTwice, "a target option and a target column cannot both be given",
                 row.line, "target");
   }
-  const bool same_time = s.rows > 0 && row.time == s.last_time;
-  if (same_time && !s.grouping) {
+  if (!first && row.time == previous_time && !grouping) {
     return Fail(ErrorCode::kDuplicateDate,
-                "repeated date (also on line " + std::to_string(s.last_line) + ")", row.line,
+                "repeated date (also on line " + std::to_string(previous_line) + ")", row.line,
                 "date");
   }
+  return {};
+}
 
+void LiveSeries::State::Add(const Row& row, bool defer, LiveUpdate& update) {
+  State& s = *this;
+  const Options& o = s.ctx.options;
+  const bool same_time = s.rows > 0 && row.time == s.last_time;
   Analysis& a = s.analysis;
-  const VariationIcon variation = a.summary.variation;
-  const AssuranceIcon assurance = a.summary.assurance;
-  LiveUpdate update;
   Row owned = row;
   owned.phase = s.rows > 0 && row.phase == s.last_label ? s.last_label : s.Intern(row.phase);
 
@@ -189,7 +202,11 @@ Result<LiveUpdate> LiveSeries::Append(const Row& row) {
     s.subgroups.back() = sg;
     Phase& phase = a.phases.back();
     s.SetStatic(sg, phase, a.points.size() - 1, a.points.back());
-    s.Recompute(phase, update);
+    if (defer) {
+      s.pending = true;
+    } else {
+      s.Recompute(phase, update);
+    }
   } else {
     detail::Subgroup sg;
     if (s.grouping) {
@@ -202,6 +219,7 @@ Result<LiveUpdate> LiveSeries::Append(const Row& row) {
     const bool new_phase =
         s.rows == 0 || owned.phase != s.last_label || State::Contains(s.rebase, sg.time);
     if (new_phase) {
+      s.Settle(update);  // the phase that ends now is complete
       Phase ph;
       ph.index = static_cast<int32_t>(a.phases.size());
       ph.first = a.points.size();
@@ -215,8 +233,12 @@ Result<LiveUpdate> LiveSeries::Append(const Row& row) {
     const size_t before_n = a.points.size() - 1 - phase.first;
     const bool fixed = s.ctx.fixable && o.baseline > 0 && !new_phase &&
                        before_n >= static_cast<size_t>(o.baseline);
-    if (fixed) {
+    if (fixed && s.pending) {
+      s.Settle(update);  // fits the baseline and classifies the phase, this point included
+    } else if (fixed) {
       s.Extend(phase, update);
+    } else if (defer) {
+      s.pending = true;
     } else {
       s.Recompute(phase, update);
     }
@@ -225,6 +247,46 @@ Result<LiveUpdate> LiveSeries::Append(const Row& row) {
   s.rows++;
   s.last_time = row.time;
   s.last_line = row.line;
+}
+
+Result<LiveUpdate> LiveSeries::Append(const Row& row) {
+  State& s = *state_;
+  if (auto ok = s.Check(row, s.rows == 0, s.last_time, s.last_line); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  Analysis& a = s.analysis;
+  const VariationIcon variation = a.summary.variation;
+  const AssuranceIcon assurance = a.summary.assurance;
+  LiveUpdate update;
+  s.Add(row, false, update);
+  update.index = a.points.size() - 1;
+  detail::Summarise(s.ctx, a);
+  update.variation_changed = a.summary.variation != variation;
+  update.assurance_changed = a.summary.assurance != assurance;
+  s.dirty = true;
+  return update;
+}
+
+Result<LiveUpdate> LiveSeries::AppendMany(std::span<const Row> rows) {
+  State& s = *state_;
+  Analysis& a = s.analysis;
+  LiveUpdate update;
+  update.index = a.points.empty() ? 0 : a.points.size() - 1;
+  if (rows.empty()) return update;
+  bool first = s.rows == 0;
+  int64_t time = s.last_time;
+  int64_t line = s.last_line;
+  for (const Row& row : rows) {
+    if (auto ok = s.Check(row, first, time, line); !ok) return tl::unexpected(ok.error());
+    first = false;
+    time = row.time;
+    line = row.line;
+  }
+  const VariationIcon variation = a.summary.variation;
+  const AssuranceIcon assurance = a.summary.assurance;
+  LiveUpdate scratch;
+  for (const Row& row : rows) s.Add(row, true, scratch);
+  s.Settle(scratch);
   update.index = a.points.size() - 1;
   detail::Summarise(s.ctx, a);
   update.variation_changed = a.summary.variation != variation;

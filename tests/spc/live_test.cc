@@ -166,6 +166,78 @@ Row At(int day, double value, int64_t line = 0) {
   return r;
 }
 
+// AppendMany in random chunks, then Append for a few more rows, must give the batch result too.
+// Chunks may split the rows of one date (they join the open subgroup), and the rows after the
+// chunks go through the one-at-a-time path from the state AppendMany left.
+TEST(LiveSeries, AppendingInChunksGivesTheBatchResultForEveryChartAndProfile) {
+  std::mt19937_64 rng(20261126);
+  int series = 0;
+  for (Chart chart : kAllCharts) {
+    for (Rules rules : {Rules::kMdc, Rules::kAnhoej}) {
+      for (int trial = 0; trial < 40; ++trial) {
+        const Generated g = Generate(chart, rules, rng);
+        auto live = LiveSeries::Create(g.options);
+        ASSERT_TRUE(live) << live.error().message;
+        const size_t tail = std::min<size_t>(g.rows.size(), rng() % 4);
+        const size_t bulk = g.rows.size() - tail;
+        size_t done = 0;
+        while (done < bulk) {
+          const size_t chunk = std::min<size_t>(bulk - done, 1 + rng() % 40);
+          auto update = live->AppendMany(std::span<const Row>(g.rows.data() + done, chunk));
+          ASSERT_TRUE(update) << Describe(g) << ": " << update.error().message;
+          done += chunk;
+          EXPECT_EQ(update->index, live->analysis().points.size() - 1);
+        }
+        for (; done < g.rows.size(); ++done) ASSERT_TRUE(live->Append(g.rows[done]));
+        auto batch = Analyse(g.rows, g.options);
+        ASSERT_TRUE(batch) << Describe(g) << ": " << batch.error().message;
+        ASSERT_TRUE(Identical(live->analysis(), *batch))
+            << Describe(g) << "\nlive:  " << live->analysis().summary.reading
+            << "\nbatch: " << batch->summary.reading;
+        ++series;
+      }
+    }
+  }
+  EXPECT_EQ(series, 13 * 2 * 40);
+}
+
+TEST(LiveSeries, AppendManyChecksEveryRowFirstAndChangesNothingOnError) {
+  auto live = LiveSeries::Create(Options{});
+  ASSERT_TRUE(live);
+  ASSERT_TRUE(live->Append(At(1, 5.0, 2)));
+  const std::vector<Row> rows = {At(2, 6.0, 3), At(3, 7.0, 4), At(3, 8.0, 5)};
+  auto bad = live->AppendMany(rows);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kDuplicateDate);
+  EXPECT_EQ(bad.error().line, 5);
+  EXPECT_EQ(live->analysis().points.size(), 1u);
+  const std::vector<Row> earlier = {At(0, 6.0, 6)};
+  auto out_of_order = live->AppendMany(earlier);
+  ASSERT_FALSE(out_of_order);
+  EXPECT_EQ(out_of_order.error().code, ErrorCode::kOutOfOrder);
+  EXPECT_EQ(live->analysis().points.size(), 1u);
+}
+
+TEST(LiveSeries, AppendManyReportsAChangeOfVariationIcon) {
+  Options o;
+  o.direction = Direction::kIncrease;
+  auto live = LiveSeries::Create(o);
+  ASSERT_TRUE(live);
+  std::vector<Row> rows;
+  for (int i = 0; i < 20; ++i) rows.push_back(At(i, i % 2 ? 9.0 : 11.0));
+  ASSERT_TRUE(live->AppendMany(rows));
+  EXPECT_EQ(live->analysis().summary.variation, VariationIcon::kCommonCause);
+  // Seven points above the mean: a shift, the last point special cause improvement high.
+  rows.clear();
+  for (int i = 20; i < 27; ++i) rows.push_back(At(i, 10.5));
+  auto u = live->AppendMany(rows);
+  ASSERT_TRUE(u);
+  EXPECT_TRUE(u->variation_changed);
+  EXPECT_EQ(u->index, 26u);
+  EXPECT_EQ(live->analysis().summary.variation, VariationIcon::kImprovementHigh);
+  EXPECT_TRUE(u->changed.empty());
+}
+
 TEST(LiveSeries, ReportsEarlierPointsThatJoinAShiftAndTheIconChange) {
   Options o;
   o.direction = Direction::kIncrease;

@@ -40,6 +40,15 @@ class LiveSeries {
   // and is an error on the others (unless Options::aggregate is set). On error nothing changes.
   [[nodiscard]] Result<LiveUpdate> Append(const Row& row);
 
+  // Appends rows in order, as if by Append one at a time (the same analysis after), but each
+  // phase's limits and rules are worked out once at the end instead of after every row: O(rows)
+  // for a whole history, where Append row by row costs O(rows x phase length) while limits are
+  // not fixed. Every row is checked before any is added: on error nothing changes. The update
+  // names the last point and whether the icons changed; `changed` is left empty (any earlier
+  // point may have changed). REQUIRES: rows sorted by time, the first not before the last row
+  // appended. An empty span changes nothing.
+  [[nodiscard]] Result<LiveUpdate> AppendMany(std::span<const Row> rows);
+
   // The analysis so far, with its reading. Identical to Analyse on the same rows.
   [[nodiscard]] const Analysis& analysis() const;
   [[nodiscard]] const Options& options() const;
