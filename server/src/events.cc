@@ -254,12 +254,19 @@ void AddEventsRoute(Router& router, EventHub& hub, EventsRouteOptions options) {
                             false,
                             {{"type", "integer"}, {"minimum", 0}}});
   doc.responses = {{200, "An endless stream of events", "text/event-stream", {{"type", "string"}}}};
+  for (const ResponseDoc& extra : options.extra_responses) doc.responses.push_back(extra);
 
   EventHub* hub_ptr = &hub;
   router.Add("GET", options.path, std::move(doc),
-             [hub_ptr, keys = options.filter_keys, expected](const Request& request) {
+             [hub_ptr, keys = options.filter_keys, expected,
+              scope = options.scope](const Request& request) {
                auto stream = std::make_shared<EventStream>();
                stream->hub = hub_ptr;
+               if (scope) {
+                 auto scoped = scope(request);
+                 if (!scoped) return std::move(scoped.error());
+                 stream->filter.clauses = std::move(*scoped);
+               }
                std::vector<FieldError> errors;
                std::vector<std::vector<std::string>> clauses(keys.size());
                std::optional<std::string_view> query_id;

@@ -130,6 +130,13 @@ struct EventsRouteOptions {
   // (?team=3&team=4 or ?team=3,4) mean any of them; several keys mean all of them.
   std::vector<std::string> filter_keys = {"team", "measure"};
   std::string summary = "Live events (Server-Sent Events), filtered by topic";
+  // Who may listen, and to what: called first with the request; returns clauses every event
+  // must also match (e.g. {{"org:1"}}: only the caller's organisation), or the response refusing
+  // the request (e.g. 401). Empty: anyone may listen to every event.
+  std::function<tl::expected<std::vector<std::vector<std::string>>, Response>(const Request&)>
+      scope;
+  // Extra documented responses (e.g. 401 when scope refuses).
+  std::vector<ResponseDoc> extra_responses;
 };
 
 // The SSE frame for a "resync" event: id = latest id, data = {"reason":...,"last_event_id":id}.

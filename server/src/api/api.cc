@@ -1,0 +1,340 @@
+// The API's shared steps: the store pool, authentication (session cookie with CSRF, or Bearer
+// token), authorisation through domain::Authorise, events to this node and the others.
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <utility>
+
+#include "context.h"
+#include "everyseat/domain/secrets.h"
+
+namespace everyseat::server {
+
+using api::Caller;
+using api::MakeProblem;
+using api::Outcome;
+using api::Refuse;
+
+namespace api {
+
+store::Result<StorePool::Lease> StorePool::Acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto store = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(store));
+    }
+  }
+  auto opened = store::Store::Open(url_, options_);
+  if (!opened) return tl::unexpected(opened.error());
+  return Lease(this, std::move(*opened));
+}
+
+void StorePool::Return(std::unique_ptr<store::Store> store) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(store));
+}
+
+Refusal StoreRefusal(const store::StoreError& error) {
+  switch (error.code) {
+    case store::StoreErrorCode::kNotFound:
+      return ProblemResponse(MakeProblem(404, error.message));
+    case store::StoreErrorCode::kConflict:
+      return ProblemResponse(MakeProblem(
+          409, error.message,
+          error.field.empty() ? std::vector<FieldError>{}
+                              : std::vector<FieldError>{{"/" + error.field, error.message}}));
+    case store::StoreErrorCode::kInvalid: {
+      std::vector<FieldError> errors;
+      errors.push_back({error.field.empty() ? "" : "/" + error.field, error.message});
+      return ProblemResponse(MakeProblem(422, "the request body has 1 invalid field", errors));
+    }
+    case store::StoreErrorCode::kUnavailable: {
+      Response response = ProblemResponse(MakeProblem(503, "the database is busy or unreachable"));
+      response.headers.emplace_back("Retry-After", "1");
+      return response;
+    }
+    case store::StoreErrorCode::kInternal:
+      break;
+  }
+  return ProblemResponse(MakeProblem(500, "internal error"));
+}
+
+Outcome<int64_t> PathId(const Request& request, std::string_view name) {
+  const std::string_view text = request.PathParam(name);
+  int64_t value = 0;
+  if (text.empty() || text.size() > 18) return Refuse(404, "no such " + std::string(name));
+  for (const char c : text) {
+    if (c < '0' || c > '9') return Refuse(404, "no such " + std::string(name));
+    value = value * 10 + (c - '0');
+  }
+  if (value <= 0) return Refuse(404, "no such " + std::string(name));
+  return value;
+}
+
+}  // namespace api
+
+std::string CsrfToken(std::string_view session_secret) {
+  return domain::Sha256Hex("everyseat csrf " + std::string(session_secret));
+}
+
+namespace {
+
+bool StateChanging(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+// The value of a cookie in the Cookie header ("a=1; everyseat_session=abc").
+std::optional<std::string_view> CookieValue(const Request& request, std::string_view name) {
+  for (const auto& [key, value] : request.headers) {
+    if (key.size() != 6 || strncasecmp(key.c_str(), "cookie", 6) != 0) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const size_t end = rest.find(';');
+      std::string_view pair = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      const size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> SessionSecret(const Request& request) {
+  return CookieValue(request, kSessionCookie);
+}
+
+namespace {
+
+bool SameSecret(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Response Unauthorised(std::string detail) {
+  Response response = ProblemResponse(MakeProblem(401, std::move(detail)));
+  response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"everyseat\"");
+  return response;
+}
+
+}  // namespace
+
+Api::Impl::Impl(ApiOptions o)
+    : options(std::move(o)),
+      pool(options.db_url, options.store_options),
+      hub(EventHubOptions{
+          1000, 256,
+          static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count())}) {}
+
+Outcome<api::StorePool::Lease> Api::Impl::Connect() {
+  auto lease = pool.Acquire();
+  if (!lease) return Refuse(lease.error());
+  return std::move(*lease);
+}
+
+Outcome<Caller> Api::Impl::Authenticate(store::Store& store, const Request& request) {
+  if (auto authorization = request.Header("Authorization")) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authorization->size() <= kBearer.size() ||
+        strncasecmp(authorization->data(), kBearer.data(), kBearer.size()) != 0) {
+      return tl::unexpected(Unauthorised("the Authorization header must be 'Bearer TOKEN'"));
+    }
+    const std::string_view secret = authorization->substr(kBearer.size());
+    auto token = store.AuthenticateApiToken(secret);
+    if (!token) {
+      if (token.error().code == store::StoreErrorCode::kNotFound) {
+        return tl::unexpected(Unauthorised("the API token is not valid (revoked or expired?)"));
+      }
+      return Refuse(token.error());
+    }
+    Caller caller;
+    caller.org = token->org;
+    caller.principal = domain::TokenPrincipal{token->org, token->id, token->team};
+    caller.actor =
+        domain::Actor::System("token " + std::to_string(token->id.value) + ": " + token->name);
+    return caller;
+  }
+
+  const auto secret = SessionSecret(request);
+  if (!secret) return tl::unexpected(Unauthorised("sign in first"));
+  auto session = store.FindSession(*secret);
+  if (!session) {
+    if (session.error().code == store::StoreErrorCode::kNotFound) {
+      return tl::unexpected(Unauthorised("your session has ended: sign in again"));
+    }
+    return Refuse(session.error());
+  }
+  if (StateChanging(request.method)) {
+    const auto sent = request.Header("X-CSRF-Token");
+    if (!sent || !SameSecret(*sent, CsrfToken(*secret))) {
+      return Refuse(403, "the X-CSRF-Token header is missing or does not match the session");
+    }
+  }
+  auto memberships = store.ListMembershipsOfPerson(session->org, session->person);
+  if (!memberships) return Refuse(memberships.error());
+  auto roles = store.ListRoles(session->org, session->person);
+  if (!roles) return Refuse(roles.error());
+  Caller caller;
+  caller.org = session->org;
+  caller.person = session->person;
+  caller.principal = domain::PersonPrincipal{session->org, session->person, std::move(*memberships),
+                                             std::move(*roles)};
+  caller.actor = domain::Actor::Of(session->person);
+  return caller;
+}
+
+Outcome<void> Api::Impl::Authorise(store::Store& store, const Caller& caller, domain::Action action,
+                                   std::optional<domain::TeamId> team) {
+  auto teams = store.ListTeams(caller.org);
+  if (!teams) return Refuse(teams.error());
+  const domain::TeamTree tree(*teams);
+  const domain::Decision decision =
+      domain::Authorise(caller.principal, action, domain::Target{caller.org, team, {}}, tree);
+  if (!decision) return Refuse(403, decision.reason);
+  return {};
+}
+
+Outcome<domain::Measure> Api::Impl::MeasureFor(store::Store& store, const Caller& caller,
+                                               int64_t measure_id, domain::Action action) {
+  auto measure = store.GetMeasure(caller.org, domain::MeasureId(measure_id));
+  if (!measure) return Refuse(measure.error());
+  if (auto allowed = Authorise(store, caller, action, measure->team); !allowed) {
+    return tl::unexpected(std::move(allowed.error()));
+  }
+  return std::move(*measure);
+}
+
+void Api::Impl::Broadcast(store::Store& store, std::string_view name, const json& data,
+                          std::vector<std::string> topics) {
+  hub.Publish(name, data, topics);
+  if (store.Engine() != "postgresql") return;
+  json message = {{"node", options.node_id}, {"name", name}, {"data", data}, {"topics", topics}};
+  std::string payload = DumpJson(message);
+  if (payload.size() > 7000) {
+    // Too large for one NOTIFY: the other nodes are told to reload the measure instead.
+    message["data"] = json{{"measure", data.value("measure", 0)},
+                           {"team", data.value("team", 0)},
+                           {"truncated", true}};
+    payload = DumpJson(message);
+  }
+  if (auto sent = store.Publish(payload); !sent) {
+    options.error_log(DumpJson(
+        json{{"level", "error"},
+             {"message", "could not publish an event to other nodes: " + sent.error().message}}));
+  }
+}
+
+void Api::Impl::ListenLoop() {
+  std::unique_ptr<store::EventListener> events;
+  for (;;) {
+    {
+      std::lock_guard lock(listen_mu);
+      if (stopping) return;
+    }
+    if (!events) {
+      auto opened = store::EventListener::Open(options.db_url);
+      if (!opened) {
+        std::unique_lock lock(listen_mu);
+        listen_cv.wait_for(lock, std::chrono::seconds(1), [this] { return stopping; });
+        continue;
+      }
+      events = std::move(*opened);
+    }
+    auto received = events->Wait(200);
+    if (!received) {
+      events.reset();
+      continue;
+    }
+    for (const std::string& payload : *received) {
+      json message = json::parse(payload, nullptr, false);
+      if (!message.is_object() || message.value("node", "") == options.node_id) continue;
+      const json& data = message["data"];
+      if (data.is_object() && data.contains("measure") && data["measure"].is_number_integer()) {
+        live.Invalidate(domain::MeasureId(data["measure"].get<int64_t>()));
+      }
+      if (!message["name"].is_string() || !message["topics"].is_array()) continue;
+      std::vector<std::string> topics;
+      for (const json& topic : message["topics"]) {
+        if (topic.is_string()) topics.push_back(topic.get<std::string>());
+      }
+      hub.Publish(message["name"].get<std::string>(), data, std::move(topics));
+    }
+  }
+}
+
+Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Api::~Api() {
+  Stop();
+  impl_->hub.Close();
+}
+
+tl::expected<std::unique_ptr<Api>, std::string> Api::Create(ApiOptions options) {
+  if (options.node_id.empty()) options.node_id = domain::NewToken().substr(0, 16);
+  auto impl = std::make_unique<Impl>(std::move(options));
+  auto lease = impl->pool.Acquire();
+  if (!lease) return tl::unexpected("cannot open the database: " + lease.error().message);
+  return std::unique_ptr<Api>(new Api(std::move(impl)));
+}
+
+EventHub& Api::hub() { return impl_->hub; }
+
+void Api::Listen() {
+  if (impl_->listener.joinable()) return;
+  impl_->listener = std::thread([this] { impl_->ListenLoop(); });
+}
+
+void Api::Stop() {
+  {
+    std::lock_guard lock(impl_->listen_mu);
+    impl_->stopping = true;
+  }
+  impl_->listen_cv.notify_all();
+  if (impl_->listener.joinable()) impl_->listener.join();
+}
+
+void Api::AddRoutes(Router& router) {
+  AddHealthRoute(router, impl_->options.version);
+  ApiInfo info;
+  info.title = "everyseat API";
+  info.version = impl_->options.version;
+  info.description =
+      "Leadership from every seat: team-owned measures fed in real time and analysed with "
+      "statistical process control (Making Data Count). See docs/api.md.";
+  info.schemas = api::ApiSchemas();
+  AddOpenApiRoute(router, std::move(info));
+  EventsRouteOptions events;
+  events.summary =
+      "Live events of my organisation (Server-Sent Events): observation, "
+      "observations, signal, annotation, measure";
+  events.extra_responses = {{401, "Not signed in, or the token is not valid",
+                             "application/problem+json", api::SchemaRef("Problem")}};
+  // Every event carries its organisation's topic; a token hears only its own team.
+  events.scope =
+      [impl = impl_.get()](
+          const Request& request) -> tl::expected<std::vector<std::vector<std::string>>, Response> {
+    auto lease = impl->Connect();
+    if (!lease) return tl::unexpected(std::move(lease.error()));
+    auto caller = impl->Authenticate(**lease, request);
+    if (!caller) return tl::unexpected(std::move(caller.error()));
+    std::vector<std::vector<std::string>> clauses = {{"org:" + std::to_string(caller->org.value)}};
+    if (const auto* token = std::get_if<domain::TokenPrincipal>(&caller->principal)) {
+      clauses.push_back({"team:" + std::to_string(token->team.value)});
+    }
+    return clauses;
+  };
+  AddEventsRoute(router, impl_->hub, std::move(events));
+  impl_->AddSessionRoutes(router);
+  impl_->AddOrganisationRoutes(router);
+  impl_->AddMeasureRoutes(router);
+  impl_->AddObservationRoutes(router);
+  impl_->AddNotificationRoutes(router);
+}
+
+}  // namespace everyseat::server

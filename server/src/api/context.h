@@ -1,0 +1,199 @@
+// What every API route shares: the store pool, the live series cache, the event hub, and the
+// request steps every handler takes in the same order (authenticate, load, authorise, change,
+// answer). Internal to server/src/api.
+// Thread-safety: Api::Impl is shared by every handler thread; its members say how they are
+// guarded.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include "everyseat/domain/authorise.h"
+#include "everyseat/server/api.h"
+#include "everyseat/server/json.h"
+#include "live_cache.h"
+
+namespace everyseat::server {
+
+using nlohmann::json;
+
+namespace api {
+
+// Store connections, one per request in flight; made on demand and kept for reuse.
+class StorePool {
+ public:
+  StorePool(std::string url, store::StoreOptions options)
+      : url_(std::move(url)), options_(std::move(options)) {}
+
+  class Lease {
+   public:
+    Lease(StorePool* pool, std::unique_ptr<store::Store> store)
+        : pool_(pool), store_(std::move(store)) {}
+    Lease(Lease&&) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (store_) pool_->Return(std::move(store_));
+    }
+    store::Store& operator*() const { return *store_; }
+    store::Store* operator->() const { return store_.get(); }
+    // Drops the connection instead of returning it (after a failure that may have broken it).
+    void Discard() { store_.reset(); }
+
+   private:
+    StorePool* pool_;
+    std::unique_ptr<store::Store> store_;
+  };
+
+  [[nodiscard]] store::Result<Lease> Acquire();
+  [[nodiscard]] const std::string& url() const { return url_; }
+
+ private:
+  void Return(std::unique_ptr<store::Store> store);
+
+  std::string url_;
+  store::StoreOptions options_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<store::Store>> idle_;  // guarded by mu_
+};
+
+// Who is asking.
+struct Caller {
+  domain::Principal principal;
+  domain::OrgId org;
+  domain::Actor actor;
+  std::optional<domain::PersonId> person;  // a signed-in person (not a token)
+};
+
+// A problem document with its fields in one call.
+[[nodiscard]] inline Problem MakeProblem(int status, std::string detail,
+                                         std::vector<FieldError> errors = {}) {
+  Problem problem;
+  problem.status = status;
+  problem.detail = std::move(detail);
+  problem.errors = std::move(errors);
+  return problem;
+}
+
+// A refusal or failure, as the response to send.
+using Refusal = Response;
+template <class T>
+using Outcome = tl::expected<T, Refusal>;
+
+[[nodiscard]] inline tl::unexpected<Refusal> Refuse(int status, std::string detail,
+                                                    std::vector<FieldError> errors = {}) {
+  return tl::unexpected<Refusal>(
+      ProblemResponse(MakeProblem(status, std::move(detail), std::move(errors))));
+}
+// A store error as a problem: not found 404, conflict 409, invalid 422 (naming the field as a
+// JSON Pointer), unavailable 503, internal 500.
+[[nodiscard]] Refusal StoreRefusal(const store::StoreError& error);
+[[nodiscard]] inline tl::unexpected<Refusal> Refuse(const store::StoreError& error) {
+  return tl::unexpected<Refusal>(StoreRefusal(error));
+}
+
+// An id from a path parameter ("12"): 404 when it is not a positive integer.
+[[nodiscard]] Outcome<int64_t> PathId(const Request& request, std::string_view name);
+
+// JSON forms of the domain's values (docs/api.md, "Objects").
+[[nodiscard]] json ToJson(const domain::Team& team);
+[[nodiscard]] json ToJson(const domain::Person& person);
+[[nodiscard]] json ToJson(const domain::Measure& measure);
+[[nodiscard]] json ToJson(const domain::Observation& observation);
+[[nodiscard]] json ToJson(const domain::Annotation& annotation);
+[[nodiscard]] json ToJson(const domain::Notification& notification);
+[[nodiscard]] json ToJson(const store::ApiToken& token);
+[[nodiscard]] json ToJson(const domain::AuditEntry& entry);
+[[nodiscard]] json ActorJson(const domain::Actor& actor);
+// A number, or null when it does not exist (NaN or empty).
+[[nodiscard]] json NumberOrNull(double value);
+[[nodiscard]] json NumberOrNull(const std::optional<double>& value);
+
+// An OperationDoc in one call: the first response is the success, the rest refusals documented
+// beside the default problem.
+[[nodiscard]] OperationDoc Doc(std::string summary, std::string tag, ResponseDoc success,
+                               json request_schema = nullptr,
+                               std::vector<ParameterDoc> parameters = {});
+[[nodiscard]] ParameterDoc PathParameter(std::string name, std::string description);
+[[nodiscard]] ResponseDoc JsonDoc(int status, std::string description, json schema);
+[[nodiscard]] json ArrayOf(std::string_view schema);
+// {"<key>": [items]} with items of the named schema.
+[[nodiscard]] json ListOf(std::string_view key, std::string_view schema);
+
+// Shared JSON Schema fragments, registered in the OpenAPI document's components.
+[[nodiscard]] json SchemaRef(std::string_view name);
+[[nodiscard]] json ApiSchemas();
+
+}  // namespace api
+
+struct Api::Impl {
+  explicit Impl(ApiOptions o);
+
+  ApiOptions options;
+  api::StorePool pool;
+  EventHub hub;
+  api::LiveCache live;
+
+  // Cross-node events.
+  std::mutex listen_mu;
+  std::condition_variable listen_cv;
+  bool stopping = false;  // guarded by listen_mu
+  std::thread listener;
+
+  // --- The steps of a request.
+  [[nodiscard]] api::Outcome<api::StorePool::Lease> Connect();
+  // The caller from the session cookie or the Bearer token: 401 without valid credentials. For a
+  // state-changing method and a cookie session, the X-CSRF-Token header must match (403).
+  [[nodiscard]] api::Outcome<api::Caller> Authenticate(store::Store& store, const Request& request);
+  // 403 with the policy's reason when the caller may not.
+  [[nodiscard]] api::Outcome<void> Authorise(store::Store& store, const api::Caller& caller,
+                                             domain::Action action,
+                                             std::optional<domain::TeamId> team);
+  // The measure of the caller's organisation (404 otherwise) after authorising `action` on it.
+  [[nodiscard]] api::Outcome<domain::Measure> MeasureFor(store::Store& store,
+                                                         const api::Caller& caller,
+                                                         int64_t measure_id, domain::Action action);
+
+  // Connects, authenticates and runs `body` with the store and the caller; its refusal or its
+  // response is the answer.
+  template <class Body>
+  Response Serve(const Request& request, Body&& body) {
+    auto lease = Connect();
+    if (!lease) return std::move(lease.error());
+    auto caller = Authenticate(**lease, request);
+    if (!caller) return std::move(caller.error());
+    api::Outcome<Response> answer = body(**lease, *caller);
+    return answer ? std::move(*answer) : std::move(answer.error());
+  }
+
+  // Publishes an event here and to the other nodes.
+  void Broadcast(store::Store& store, std::string_view name, const json& data,
+                 std::vector<std::string> topics);
+
+  // The routes, by area (each in its own file).
+  void AddSessionRoutes(Router& router);
+  void AddOrganisationRoutes(Router& router);
+  void AddMeasureRoutes(Router& router);
+  void AddObservationRoutes(Router& router);
+  void AddNotificationRoutes(Router& router);
+
+  void ListenLoop();
+};
+
+// The session cookie's name and the CSRF token of a session secret.
+inline constexpr std::string_view kSessionCookie = "everyseat_session";
+[[nodiscard]] std::string CsrfToken(std::string_view session_secret);
+// The session secret in the request's Cookie header, if any.
+[[nodiscard]] std::optional<std::string_view> SessionSecret(const Request& request);
+
+}  // namespace everyseat::server

@@ -1,0 +1,439 @@
+// Observations in real time: POST one or a batch (stored durably, the live series extended, the
+// new point's analysis in the answer, events and notifications sent), list them, correct one
+// (history kept) and read a period's history.
+#include <algorithm>
+#include <utility>
+
+#include "context.h"
+#include "everyseat/domain/validate.h"
+
+namespace everyseat::server {
+
+using api::Caller;
+using api::MakeProblem;
+using api::Outcome;
+using api::Refuse;
+using domain::Action;
+
+namespace {
+
+constexpr size_t kMaxBatch = 10'000;
+
+std::vector<std::string> Topics(const domain::Measure& measure) {
+  return {"org:" + std::to_string(measure.org.value), "team:" + std::to_string(measure.team.value),
+          "measure:" + std::to_string(measure.id.value)};
+}
+
+// Reads {period, value, denominator?} at `base` ("" or "/observations/3").
+std::optional<domain::ObservationInput> ReadObservation(FieldReader& reader,
+                                                        const std::string& base,
+                                                        const domain::Measure& measure) {
+  domain::ObservationInput input;
+  input.measure = measure.id;
+  const auto period = reader.Date(base + "/period");
+  const auto value = reader.Number(base + "/value");
+  const auto denominator = reader.Number(base + "/denominator", FieldReader::Presence::kOptional);
+  reader.OnlyFields(base, {"period", "value", "denominator"});
+  if (!period || !value) return std::nullopt;
+  input.period = *period;
+  input.value = *value;
+  input.denominator = denominator;
+  if (auto valid = domain::ValidateObservation(input, measure.chart); !valid) {
+    reader.Fail(base + "/" + valid.error().field, valid.error().message);
+    return std::nullopt;
+  }
+  if (auto problem = api::CheckValue(measure.chart, input.value, input.denominator)) {
+    reader.Fail(base + "/" + problem->field, problem->reason);
+    return std::nullopt;
+  }
+  return input;
+}
+
+std::string_view PointWords(spc::PointType type) {
+  switch (type) {
+    case spc::PointType::kImprovement:
+      return "special cause improvement";
+    case spc::PointType::kConcern:
+      return "special cause concern";
+    default:
+      return "special cause variation";
+  }
+}
+
+std::string RuleWords(const spc::Point& point) {
+  const bool high = point.side == spc::Side::kHigh;
+  switch (point.rule) {
+    case spc::Rule::kOutsideLimits:
+      return high ? "above the upper process limit" : "below the lower process limit";
+    case spc::Rule::kTrend:
+      return high ? "a run of points rising" : "a run of points falling";
+    case spc::Rule::kTwoInThree:
+      return high ? "two of three points close to the upper process limit"
+                  : "two of three points close to the lower process limit";
+    case spc::Rule::kShift:
+      return high ? "a run of points above the centre line"
+                  : "a run of points below the centre line";
+    case spc::Rule::kNone:
+      break;
+  }
+  return "";
+}
+
+std::string IconWords(std::string_view name) {
+  std::string words(name);
+  std::replace(words.begin(), words.end(), '_', ' ');
+  return words;
+}
+
+}  // namespace
+
+void Api::Impl::AddObservationRoutes(Router& router) {
+  const ParameterDoc measure_param = api::PathParameter("measure", "the measure's id");
+  const ParameterDoc period_param{"period", "path", "the period, YYYY-MM-DD", true,
+                                  json{{"type", "string"}, {"format", "date"}}};
+  const json one_input = {{"type", "object"},
+                          {"required", {"period", "value"}},
+                          {"additionalProperties", false},
+                          {"properties",
+                           {{"period", {{"type", "string"}, {"format", "date"}}},
+                            {"value", {{"type", "number"}}},
+                            {"denominator", {{"type", {"number", "null"}}}}}}};
+  const json post_input = {
+      {"oneOf",
+       {one_input,
+        {{"type", "object"},
+         {"required", {"observations"}},
+         {"additionalProperties", false},
+         {"properties",
+          {{"observations",
+            {{"type", "array"}, {"maxItems", kMaxBatch}, {"items", one_input}}}}}}}}};
+  const json post_answer = {{"type", "object"},
+                            {"required", {"written", "point", "summary", "signals"}},
+                            {"properties",
+                             {{"written", {{"type", "integer"}}},
+                              {"observation", api::SchemaRef("Observation")},
+                              {"point", api::SchemaRef("Point")},
+                              {"summary", api::SchemaRef("Summary")},
+                              {"signals", api::ArrayOf("Notification")}}}};
+
+  // Notifications for the point at `index` after an update: a special-cause point, or a change
+  // of variation or assurance icon from what it was `before` (the first icons of a series that
+  // had none are not a change). Failures are logged: the observation is already stored.
+  auto signal = [this](store::Store& store, const Caller& caller, const domain::Measure& measure,
+                       api::SeriesState& state, size_t index,
+                       const std::optional<spc::Summary>& before) {
+    json signals = json::array();
+    const spc::Analysis& analysis = state.series->analysis();
+    if (index >= analysis.points.size()) return signals;
+    const spc::Point& point = analysis.points[index];
+    const bool variation_changed = before && before->variation != spc::VariationIcon::kNone &&
+                                   before->variation != analysis.summary.variation;
+    const bool assurance_changed = before && before->assurance != spc::AssuranceIcon::kNone &&
+                                   before->assurance != analysis.summary.assurance;
+    const std::string period(point.row < state.dates.size() ? state.dates[point.row] : "");
+    const json detail = {{"point", api::PointJson(state, index)},
+                         {"summary", api::SummaryJson(analysis.summary)}};
+    std::vector<std::pair<domain::NotificationKind, std::string>> wanted;
+    if (point.special_cause()) {
+      wanted.emplace_back(domain::NotificationKind::kSpecialCause,
+                          measure.name + ": " + std::string(PointWords(point.type)) + " on " +
+                              period + " (" + RuleWords(point) + ")");
+    }
+    if (variation_changed) {
+      wanted.emplace_back(
+          domain::NotificationKind::kVariationChanged,
+          measure.name + ": variation is now " + IconWords(spc::Name(analysis.summary.variation)));
+    }
+    if (assurance_changed) {
+      wanted.emplace_back(
+          domain::NotificationKind::kAssuranceChanged,
+          measure.name + ": assurance is now " + IconWords(spc::Name(analysis.summary.assurance)));
+    }
+    for (auto& [kind, message] : wanted) {
+      domain::Notification notification;
+      notification.org = measure.org;
+      notification.team = measure.team;
+      notification.measure = measure.id;
+      notification.period = period;
+      notification.kind = kind;
+      notification.message = std::move(message);
+      notification.detail_json = DumpJson(detail);
+      auto added = store.AddNotification(caller.actor, notification);
+      if (!added) {
+        options.error_log(DumpJson(
+            json{{"level", "error"},
+                 {"message", "could not store a notification: " + added.error().message}}));
+        continue;
+      }
+      if (!*added) continue;  // notified before
+      json data = api::ToJson(**added);
+      signals.push_back(data);
+      Broadcast(store, "signal", data, Topics(measure));
+      if (options.on_notification) options.on_notification();
+    }
+    return signals;
+  };
+
+  router.Add(
+      "POST", "/api/v1/measures/{measure}/observations",
+      api::Doc("Record one observation, or a batch of up to 10,000, and get the new point's "
+               "analysis",
+               "observations",
+               api::JsonDoc(201, "Stored; the analysis of the new (last) point", post_answer),
+               post_input, {measure_param}),
+      [this, signal](const Request& r) {
+        return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
+          auto id = api::PathId(r, "measure");
+          if (!id) return tl::unexpected(std::move(id.error()));
+          auto body = ParseJsonBody(r);
+          if (!body) return tl::unexpected(ProblemResponse(body.error()));
+          auto measure = MeasureFor(store, caller, *id, Action::kAddObservation);
+          if (!measure) return tl::unexpected(std::move(measure.error()));
+
+          FieldReader reader(*body);
+          if (!reader.Object("")) return tl::unexpected(ProblemResponse(reader.ToProblem()));
+          std::vector<domain::ObservationInput> inputs;
+          const bool batch = body->contains("observations");
+          if (batch) {
+            reader.OnlyFields("", {"observations"});
+            if (auto n =
+                    reader.Array("/observations", FieldReader::Presence::kRequired, kMaxBatch)) {
+              if (*n == 0) reader.Fail("/observations", "must have at least one item");
+              inputs.reserve(*n);
+              for (size_t i = 0; i < *n; ++i) {
+                const std::string base = JsonPointer("/observations", i);
+                if (!reader.Object(base)) continue;
+                if (auto input = ReadObservation(reader, base, *measure)) {
+                  inputs.push_back(std::move(*input));
+                }
+              }
+            }
+          } else if (auto input = ReadObservation(reader, "", *measure)) {
+            inputs.push_back(std::move(*input));
+          }
+          if (!reader.ok()) return tl::unexpected(ProblemResponse(reader.ToProblem()));
+
+          auto state = live.Get(measure->id);
+          std::lock_guard lock(state->mu);
+          if (!state->loaded || !(state->measure == *measure)) {
+            if (auto loaded = api::Load(*state, store, *measure); !loaded) {
+              return Refuse(loaded.error());
+            }
+          }
+
+          // Store first: nothing is acknowledged that is not durable.
+          std::optional<domain::Observation> stored;
+          std::vector<domain::Observation> appended;
+          if (batch) {
+            auto written = store.AppendObservations(caller.actor, caller.org, inputs);
+            if (!written) {
+              store::StoreError error = written.error();
+              // "row N: reason" -> the field of row N.
+              if (error.message.rfind("row ", 0) == 0) {
+                const size_t colon = error.message.find(": ");
+                const std::string row = error.message.substr(4, colon - 4);
+                error.field = "observations/" + std::to_string(std::stoul(row) - 1) +
+                              (error.field.empty() ? "" : "/" + error.field);
+              }
+              return Refuse(error);
+            }
+            for (const domain::ObservationInput& input : inputs) {
+              domain::Observation o;
+              o.org = caller.org;
+              o.measure = measure->id;
+              o.period = input.period;
+              o.period_start = domain::ParseIsoDate(input.period).value_or(0);
+              o.value = input.value;
+              o.denominator = input.denominator;
+              appended.push_back(std::move(o));
+            }
+            std::stable_sort(appended.begin(), appended.end(), [](const auto& a, const auto& b) {
+              return a.period_start < b.period_start;
+            });
+          } else {
+            auto one = store.AppendObservation(caller.actor, caller.org, inputs.front());
+            if (!one) return Refuse(one.error());
+            stored = *one;
+            appended.push_back(*one);
+          }
+
+          // Then the live series: extended in place, or reloaded when a period came late.
+          const std::optional<spc::Summary> before =
+              state->series ? std::optional(state->series->analysis().summary) : std::nullopt;
+          size_t index = 0;
+          const bool in_order = state->series && appended.front().period_start > state->last_start;
+          bool extended = false;
+          if (in_order) {
+            if (auto update = api::AppendAll(*state, appended)) {
+              index = update->index;
+              extended = true;
+            }
+          }
+          if (!extended) {
+            if (auto loaded = api::Load(*state, store, *measure); !loaded) {
+              state->loaded = false;
+              return Refuse(loaded.error());
+            }
+            if (state->series) index = api::IndexOf(*state, appended.back().period);
+          }
+          json answer = {{"written", inputs.size()}};
+          if (stored) answer["observation"] = api::ToJson(*stored);
+          if (!state->series) {
+            answer["point"] = nullptr;
+            answer["summary"] = nullptr;
+            answer["signals"] = json::array();
+            answer["analysis_error"] = state->error;
+          } else {
+            answer["point"] = api::PointJson(*state, index);
+            answer["summary"] = api::SummaryJson(state->series->analysis().summary);
+          }
+          json event = {{"measure", measure->id.value},
+                        {"team", measure->team.value},
+                        {"point", answer["point"]},
+                        {"summary", answer["summary"]}};
+          if (stored) {
+            event["period"] = stored->period;
+            event["value"] = stored->value;
+            event["denominator"] = api::NumberOrNull(stored->denominator);
+            event["version"] = stored->version;
+            event["correction"] = false;
+            Broadcast(store, "observation", event, Topics(*measure));
+          } else {
+            event["count"] = inputs.size();
+            event["first_period"] = appended.front().period;
+            event["last_period"] = appended.back().period;
+            Broadcast(store, "observations", event, Topics(*measure));
+          }
+          // Signals after the observation's own event, so listeners hear them in that order.
+          answer["signals"] = state->series ? signal(store, caller, *measure, *state, index, before)
+                                            : json::array();
+          return JsonResponse(201, answer);
+        });
+      });
+
+  router.Add(
+      "GET", "/api/v1/measures/{measure}/observations",
+      api::Doc("The current value of every period, in period order", "observations",
+               api::JsonDoc(200, "The observations", api::ListOf("observations", "Observation")),
+               nullptr, {measure_param}),
+      [this](const Request& r) {
+        return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
+          auto id = api::PathId(r, "measure");
+          if (!id) return tl::unexpected(std::move(id.error()));
+          auto measure = MeasureFor(store, caller, *id, Action::kViewMeasures);
+          if (!measure) return tl::unexpected(std::move(measure.error()));
+          auto observations = store.ListObservations(caller.org, measure->id);
+          if (!observations) return Refuse(observations.error());
+          json list = json::array();
+          for (const auto& o : *observations) list.push_back(api::ToJson(o));
+          return JsonResponse(200, {{"observations", std::move(list)}});
+        });
+      });
+
+  const json correction_input = {
+      {"type", "object"},
+      {"required", {"value"}},
+      {"additionalProperties", false},
+      {"properties",
+       {{"value", {{"type", "number"}}}, {"denominator", {{"type", {"number", "null"}}}}}}};
+  const json correction_answer = {{"type", "object"},
+                                  {"required", {"observation", "point", "summary", "signals"}},
+                                  {"properties",
+                                   {{"observation", api::SchemaRef("Observation")},
+                                    {"point", api::SchemaRef("Point")},
+                                    {"summary", api::SchemaRef("Summary")},
+                                    {"signals", api::ArrayOf("Notification")}}}};
+  router.Add(
+      "PUT", "/api/v1/measures/{measure}/observations/{period}",
+      api::Doc("Correct the value of a period: the old value is kept in its history",
+               "observations",
+               api::JsonDoc(200, "The new version and the point's analysis", correction_answer),
+               correction_input, {measure_param, period_param}),
+      [this, signal](const Request& r) {
+        return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
+          auto id = api::PathId(r, "measure");
+          if (!id) return tl::unexpected(std::move(id.error()));
+          const std::string period(r.PathParam("period"));
+          if (!IsIsoDate(period)) return Refuse(404, "no such period (write it YYYY-MM-DD)");
+          auto body = ParseJsonBody(r);
+          if (!body) return tl::unexpected(ProblemResponse(body.error()));
+          auto measure = MeasureFor(store, caller, *id, Action::kCorrectObservation);
+          if (!measure) return tl::unexpected(std::move(measure.error()));
+          json with_period = *body;
+          if (with_period.is_object()) {
+            if (with_period.contains("period")) {
+              return tl::unexpected(ProblemResponse(
+                  MakeProblem(422, "the request body has 1 invalid field",
+                              {{"/period", "is not a known field (the period is in the path)"}})));
+            }
+            with_period["period"] = period;
+          }
+          FieldReader reader(with_period);
+          if (!reader.Object("")) return tl::unexpected(ProblemResponse(reader.ToProblem()));
+          auto input = ReadObservation(reader, "", *measure);
+          if (!reader.ok() || !input) return tl::unexpected(ProblemResponse(reader.ToProblem()));
+
+          auto state = live.Get(measure->id);
+          std::lock_guard lock(state->mu);
+          std::optional<spc::Summary> before;
+          if (state->loaded && state->series && state->measure == *measure) {
+            before = state->series->analysis().summary;
+          }
+          auto corrected = store.CorrectObservation(caller.actor, caller.org, *input);
+          if (!corrected) return Refuse(corrected.error());
+          if (auto loaded = api::Load(*state, store, *measure); !loaded) {
+            state->loaded = false;
+            return Refuse(loaded.error());
+          }
+          json answer = {{"observation", api::ToJson(*corrected)}};
+          if (!state->series) {
+            answer["point"] = nullptr;
+            answer["summary"] = nullptr;
+            answer["signals"] = json::array();
+            answer["analysis_error"] = state->error;
+          } else {
+            const size_t index = api::IndexOf(*state, period);
+            answer["point"] = api::PointJson(*state, index);
+            answer["summary"] = api::SummaryJson(state->series->analysis().summary);
+          }
+          Broadcast(store, "observation",
+                    {{"measure", measure->id.value},
+                     {"team", measure->team.value},
+                     {"period", corrected->period},
+                     {"value", corrected->value},
+                     {"denominator", api::NumberOrNull(corrected->denominator)},
+                     {"version", corrected->version},
+                     {"correction", true},
+                     {"point", answer["point"]},
+                     {"summary", answer["summary"]}},
+                    Topics(*measure));
+          answer["signals"] = state->series ? signal(store, caller, *measure, *state,
+                                                     api::IndexOf(*state, period), before)
+                                            : json::array();
+          return JsonResponse(200, answer);
+        });
+      });
+
+  router.Add("GET", "/api/v1/measures/{measure}/observations/{period}/history",
+             api::Doc("Every version of a period's value, oldest first", "observations",
+                      api::JsonDoc(200, "The versions", api::ListOf("observations", "Observation")),
+                      nullptr, {measure_param, period_param}),
+             [this](const Request& r) {
+               return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
+                 auto id = api::PathId(r, "measure");
+                 if (!id) return tl::unexpected(std::move(id.error()));
+                 const std::string period(r.PathParam("period"));
+                 if (!IsIsoDate(period)) return Refuse(404, "no such period (write it YYYY-MM-DD)");
+                 auto measure = MeasureFor(store, caller, *id, Action::kViewMeasures);
+                 if (!measure) return tl::unexpected(std::move(measure.error()));
+                 auto history = store.ListObservationHistory(caller.org, measure->id, period);
+                 if (!history) return Refuse(history.error());
+                 if (history->empty()) return Refuse(404, "the period has no value");
+                 json list = json::array();
+                 for (const auto& o : *history) list.push_back(api::ToJson(o));
+                 return JsonResponse(200, {{"observations", std::move(list)}});
+               });
+             });
+}
+
+}  // namespace everyseat::server
