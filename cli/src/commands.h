@@ -17,4 +17,24 @@ namespace everyseat::cli {
 // table of icons and readings.
 [[nodiscard]] int RunDemo(std::span<const std::string_view> args);
 
+// everyseat serve: the HTTP API on a database until SIGTERM (docs/api.md).
+[[nodiscard]] int RunServe(std::span<const std::string_view> args);
+
+// The administration commands, on the database named by --db (store::Store::Open). Each changes
+// everything it was asked to or nothing: any error leaves the database as it was.
+
+// everyseat user add: a person who can sign in, with their organisation, team, roles and
+// password (read from standard input), in one transaction.
+[[nodiscard]] int RunUser(std::span<const std::string_view> args);
+
+// everyseat token create|revoke|list: API tokens scoped to one team.
+[[nodiscard]] int RunToken(std::span<const std::string_view> args);
+
+// everyseat import staff|measures|observations FILE: CSV into the store, all or nothing, errors
+// as FILE:LINE: reason.
+[[nodiscard]] int RunImport(std::span<const std::string_view> args);
+
+// everyseat backup: a consistent copy of the database as a new SQLite file.
+[[nodiscard]] int RunBackup(std::span<const std::string_view> args);
+
 }  // namespace everyseat::cli

@@ -21,12 +21,17 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"spc", everyseat::cli::RunSpc, "statistical process control of a series in a CSV file"},
     {"demo", everyseat::cli::RunDemo, "SPC charts of real NHS A&E data (4-hour performance)"},
+    {"serve", everyseat::cli::RunServe, "serve the HTTP API (/api/v1) on a database"},
+    {"user", everyseat::cli::RunUser, "add a person who can sign in (user add)"},
+    {"token", everyseat::cli::RunToken, "create, revoke and list a team's API tokens"},
+    {"import", everyseat::cli::RunImport, "import staff, measures or observations from CSV"},
+    {"backup", everyseat::cli::RunBackup, "copy the database, consistently, to a SQLite file"},
 };
 
 void PrintUsage(std::FILE* to) {
   std::fputs("usage: everyseat COMMAND [OPTIONS]\n\ncommands:\n", to);
   for (const Subcommand& command : kSubcommands) {
-    std::fprintf(to, "  %-6.*s %.*s\n", static_cast<int>(command.name.size()), command.name.data(),
+    std::fprintf(to, "  %-8.*s%.*s\n", static_cast<int>(command.name.size()), command.name.data(),
                  static_cast<int>(command.summary.size()), command.summary.data());
   }
   std::fputs("\n'everyseat COMMAND --help' describes a command's options.\n", to);

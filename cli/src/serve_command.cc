@@ -1,0 +1,130 @@
+// everyseat serve: the HTTP API (/api/v1) on a database, until SIGTERM or SIGINT.
+//
+//   everyseat serve [--db URL] [--listen HOST:PORT] [--durability normal|full] [--threads N]
+//                   [--secure-cookies] [--node NAME] [--no-access-log]
+//
+// Prints "listening on http://HOST:PORT" on standard output once it accepts connections (PORT 0
+// picks a free port, shown there), logs one JSON line per request and per failure on standard
+// error, sends the webhook outbox from a thread of its own, and with a PostgreSQL database
+// receives the events of the other nodes serving it. On SIGTERM it stops accepting, finishes the
+// requests in flight and exits 0.
+// Thread-safety: owns the process while it runs.
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "args.h"
+#include "commands.h"
+#include "everyseat/server/api.h"
+#include "everyseat/server/http.h"
+#include "everyseat/server/webhooks.h"
+
+namespace everyseat::cli {
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: everyseat serve [--db URL] [--listen HOST:PORT] [--durability normal|full]\n"
+    "                       [--threads N] [--secure-cookies] [--node NAME] [--no-access-log]\n"
+    "\n"
+    "Serves the everyseat API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one)\n"
+    "over the database URL (default sqlite:everyseat.db): sqlite:PATH, postgresql://USER@HOST/DB\n"
+    "or postgresql:CONNINFO. Several servers may share one PostgreSQL database.\n"
+    "--durability full also survives a power cut (SQLite synchronous=FULL).\n"
+    "--secure-cookies marks the session cookie Secure (serve behind TLS).\n"
+    "Stops cleanly on SIGTERM or SIGINT.\n";
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "everyseat serve: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int RunServe(std::span<const std::string_view> args) {
+  auto flags = ScanFlags(args, {{"db", "listen", "durability", "threads", "node"},
+                                {"help", "secure-cookies", "no-access-log"}});
+  if (!flags) return Fail(flags.error());
+  server::ApiOptions api_options;
+  api_options.db_url = "sqlite:everyseat.db";
+  std::string listen = "127.0.0.1:8080";
+  server::ServerOptions server_options;
+  bool access_log = true;
+  for (const Flag& flag : *flags) {
+    if (flag.name == "help") {
+      std::fputs(kUsage.data(), stdout);
+      return 0;
+    }
+    if (flag.name == "db") {
+      api_options.db_url = flag.value;
+    } else if (flag.name == "listen") {
+      listen = flag.value;
+    } else if (flag.name == "durability") {
+      const auto durability = store::ParseDurability(flag.value);
+      if (!durability) return Fail("--durability must be normal or full");
+      api_options.store_options.durability = *durability;
+    } else if (flag.name == "threads") {
+      const std::string value(flag.value);
+      char* end = nullptr;
+      const long threads = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || threads < 1 || threads > 64) {
+        return Fail("--threads must be a whole number from 1 to 64");
+      }
+      server_options.threads = static_cast<int>(threads);
+    } else if (flag.name == "node") {
+      api_options.node_id = flag.value;
+    } else if (flag.name == "secure-cookies") {
+      api_options.secure_cookies = true;
+    } else if (flag.name == "no-access-log") {
+      access_log = false;
+    }
+  }
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Fail("--listen must be HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port_text = listen.substr(colon + 1);
+  char* end = nullptr;
+  const long port = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535) {
+    return Fail("--listen port must be 0-65535");
+  }
+  if (!access_log) server_options.access_log = nullptr;
+
+  // The webhook dispatcher, woken by every new notification.
+  server::WebhookDispatcherOptions dispatcher_options;
+  dispatcher_options.log = server::StderrSink();
+  const std::string db_url = api_options.db_url;
+  const store::StoreOptions store_options = api_options.store_options;
+  server::WebhookDispatcher dispatcher(
+      [db_url, store_options] { return store::Store::Open(db_url, store_options); },
+      dispatcher_options);
+  api_options.on_notification = [&dispatcher] { dispatcher.Wake(); };
+
+  auto api = server::Api::Create(std::move(api_options));
+  if (!api) return Fail(api.error());
+  server::Router router;
+  (*api)->AddRoutes(router);
+  server::Server server(router, server_options);
+  if (auto started = server.Start(host, static_cast<uint16_t>(port)); !started) {
+    return Fail(started.error());
+  }
+  dispatcher.Start();
+  (*api)->Listen();
+  const int signal = server.RunUntilSignalled([&] {
+    const bool v6 = host.find(':') != std::string::npos;
+    std::printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", host.c_str(), v6 ? "]" : "",
+                static_cast<unsigned>(server.port()));
+    std::fflush(stdout);
+  });
+  (*api)->Stop();
+  dispatcher.Stop();
+  std::fprintf(stderr, "everyseat serve: stopped on signal %d\n", signal);
+  return 0;
+}
+
+}  // namespace everyseat::cli
