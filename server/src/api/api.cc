@@ -230,8 +230,7 @@ void Api::Impl::Broadcast(store::Store& store, std::string_view name, const json
   }
 }
 
-void Api::Impl::ListenLoop() {
-  std::unique_ptr<store::EventListener> events;
+void Api::Impl::ListenLoop(std::unique_ptr<store::EventListener> events) {
   for (;;) {
     {
       std::lock_guard lock(listen_mu);
@@ -245,6 +244,8 @@ void Api::Impl::ListenLoop() {
         continue;
       }
       events = std::move(*opened);
+      // Whatever other nodes changed while this node was not listening was not heard.
+      live.InvalidateAll();
     }
     auto received = events->Wait(200);
     if (!received) {
@@ -285,9 +286,15 @@ tl::expected<std::unique_ptr<Api>, std::string> Api::Create(ApiOptions options) 
 
 EventHub& Api::hub() { return impl_->hub; }
 
-void Api::Listen() {
-  if (impl_->listener.joinable()) return;
-  impl_->listener = std::thread([this] { impl_->ListenLoop(); });
+tl::expected<void, std::string> Api::Listen() {
+  if (impl_->listener.joinable()) return {};
+  auto events = store::EventListener::Open(impl_->options.db_url);
+  if (!events)
+    return tl::unexpected("cannot listen for other nodes' events: " + events.error().message);
+  impl_->listener = std::thread([impl = impl_.get(), opened = std::move(*events)]() mutable {
+    impl->ListenLoop(std::move(opened));
+  });
+  return {};
 }
 
 void Api::Stop() {

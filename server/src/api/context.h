@@ -187,7 +187,7 @@ struct Api::Impl {
   void AddObservationRoutes(Router& router);
   void AddNotificationRoutes(Router& router);
 
-  void ListenLoop();
+  void ListenLoop(std::unique_ptr<store::EventListener> events);
 };
 
 // The session cookie's name and the CSRF token of a session secret.

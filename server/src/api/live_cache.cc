@@ -222,4 +222,16 @@ void LiveCache::Invalidate(domain::MeasureId measure) {
   state->loaded = false;
 }
 
+void LiveCache::InvalidateAll() {
+  std::vector<std::shared_ptr<SeriesState>> states;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, state] : map_) states.push_back(state);
+  }
+  for (const auto& state : states) {
+    std::lock_guard lock(state->mu);
+    state->loaded = false;
+  }
+}
+
 }  // namespace everyseat::server::api

@@ -91,6 +91,8 @@ class LiveCache {
   [[nodiscard]] std::shared_ptr<SeriesState> Get(domain::MeasureId measure);
   // The next use reloads the measure's series.
   void Invalidate(domain::MeasureId measure);
+  // The next use of every series reloads it.
+  void InvalidateAll();
 
  private:
   std::mutex mu_;

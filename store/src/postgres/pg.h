@@ -18,6 +18,12 @@
 
 #include "everyseat/store/store.h"
 
+// The SQL expression naming the LISTEN/NOTIFY channel of events between server nodes: one per
+// database and schema ("everyseat_" and 20 hex digits of an MD5 of both names), so deployments
+// that share a PostgreSQL server in different databases or schemas never hear each other.
+#define ES_EVENTS_CHANNEL \
+  "('everyseat_' || substr(md5(current_database() || '.' || current_schema()), 1, 20))"
+
 namespace everyseat::store::pg {
 
 struct ClearResult {

@@ -1,5 +1,6 @@
 // The PostgreSQL event listener: a libpq connection of its own that runs
-// LISTEN everyseat_events, then waits for notifications with poll() on the connection's socket
+// LISTEN on the channel of the database and schema (ES_EVENTS_CHANNEL in pg.h), then waits for
+// notifications with poll() on the connection's socket
 // (https://www.postgresql.org/docs/15/libpq-notify.html). NOTIFY reaches every session LISTENing
 // on the channel in the database, whatever its search_path.
 // Thread-safety: one thread at a time.
@@ -76,7 +77,15 @@ class PostgresListener final : public EventListener {
 Result<std::unique_ptr<EventListener>> OpenPostgresListener(const std::string& conninfo) {
   auto conn = pg::Connection::Open(conninfo);
   if (!conn) return tl::unexpected(conn.error());
-  if (auto r = conn->Exec("LISTEN everyseat_events"); !r) return tl::unexpected(r.error());
+  // The channel of this database and schema (ES_EVENTS_CHANNEL), so deployments sharing a server
+  // in different schemas or databases never hear each other.
+  auto channel = conn->Exec("SELECT " ES_EVENTS_CHANNEL);
+  if (!channel) return tl::unexpected(channel.error());
+  if (PQntuples(channel->get()) != 1) {
+    return tl::unexpected(StoreError{StoreErrorCode::kInternal, "no event channel name", ""});
+  }
+  const std::string name = PQgetvalue(channel->get(), 0, 0);
+  if (auto r = conn->Exec("LISTEN \"" + name + "\""); !r) return tl::unexpected(r.error());
   return std::unique_ptr<EventListener>(std::make_unique<PostgresListener>(std::move(*conn)));
 }
 

@@ -108,7 +108,7 @@ class PostgresStore final : public SqlStore {
   // once outside one.
   Result<void> Notify(std::string_view payload) override {
     const Param params[] = {payload};
-    auto r = Run("SELECT pg_notify('everyseat_events', $1)", params);
+    auto r = Run("SELECT pg_notify(" ES_EVENTS_CHANNEL ", $1)", params);
     if (!r) return tl::unexpected(r.error());
     return {};
   }

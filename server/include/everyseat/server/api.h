@@ -65,9 +65,12 @@ class Api {
 
   [[nodiscard]] EventHub& hub();
 
-  // Starts a thread receiving other nodes' events (Store's EventListener; on SQLite it receives
-  // nothing). Stop ends it; the destructor calls Stop.
-  void Listen();
+  // Connects to receive other nodes' events (Store's EventListener; on SQLite it receives
+  // nothing), so that nothing another node publishes after it returns is missed, and starts a
+  // thread that reads them. Call it before serving. If that connection is lost, the thread
+  // reconnects and reloads every cached series (what happened meanwhile was not heard). Stop
+  // ends it; the destructor calls Stop.
+  [[nodiscard]] tl::expected<void, std::string> Listen();
   void Stop();
 
   struct Impl;

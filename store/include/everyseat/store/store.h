@@ -372,8 +372,8 @@ class Store {
                                                                                     int limit) = 0;
 
   // --- Events between server nodes. Publish sends `payload` (at most 7,000 bytes of JSON) to
-  // every process listening on this database (PostgreSQL NOTIFY on channel "everyseat_events",
-  // sent when the open transaction commits, or at once). SQLite has one server: a no-op.
+  // every process listening on this database (PostgreSQL NOTIFY on a channel of the database and
+  // schema, sent when the open transaction commits, or at once). SQLite has one server: a no-op.
   [[nodiscard]] virtual Result<void> Publish(std::string_view payload) = 0;
 
   // --- Backup: a consistent copy of every table, taken while others keep writing, as a new
@@ -395,9 +395,9 @@ class Store {
   friend class Transaction;
 };
 
-// Receives what other processes Publish on a PostgreSQL database (LISTEN "everyseat_events") on
-// its own connection. For SQLite urls Open returns a listener that never receives anything.
-// Thread-safety: one thread at a time (a server runs one listener thread).
+// Receives what other processes Publish on a PostgreSQL database (LISTEN on the channel of its
+// database and schema) on its own connection. For SQLite urls Open returns a listener that never
+// receives anything. Thread-safety: one thread at a time (a server runs one listener thread).
 class EventListener {
  public:
   [[nodiscard]] static Result<std::unique_ptr<EventListener>> Open(std::string_view url);
