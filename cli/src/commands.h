@@ -37,4 +37,8 @@ namespace everyseat::cli {
 // everyseat backup: a consistent copy of the database as a new SQLite file.
 [[nodiscard]] int RunBackup(std::span<const std::string_view> args);
 
+// everyseat seed-demo: the demo organisation (teams, people, measures with two years of values,
+// the real A&E data), made once in one transaction; prints the demo sign-ins.
+[[nodiscard]] int RunSeedDemo(std::span<const std::string_view> args);
+
 }  // namespace everyseat::cli

@@ -26,12 +26,13 @@ constexpr Subcommand kSubcommands[] = {
     {"token", everyseat::cli::RunToken, "create, revoke and list a team's API tokens"},
     {"import", everyseat::cli::RunImport, "import staff, measures or observations from CSV"},
     {"backup", everyseat::cli::RunBackup, "copy the database, consistently, to a SQLite file"},
+    {"seed-demo", everyseat::cli::RunSeedDemo, "make the demo organisation in a database"},
 };
 
 void PrintUsage(std::FILE* to) {
   std::fputs("usage: everyseat COMMAND [OPTIONS]\n\ncommands:\n", to);
   for (const Subcommand& command : kSubcommands) {
-    std::fprintf(to, "  %-8.*s%.*s\n", static_cast<int>(command.name.size()), command.name.data(),
+    std::fprintf(to, "  %-11.*s%.*s\n", static_cast<int>(command.name.size()), command.name.data(),
                  static_cast<int>(command.summary.size()), command.summary.data());
   }
   std::fputs("\n'everyseat COMMAND --help' describes a command's options.\n", to);

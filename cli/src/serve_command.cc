@@ -109,12 +109,13 @@ int RunServe(std::span<const std::string_view> args) {
   if (!api) return Fail(api.error());
   server::Router router;
   (*api)->AddRoutes(router);
+  // Listening for the other nodes' events starts before serving, so none is missed.
+  if (auto listening = (*api)->Listen(); !listening) return Fail(listening.error());
   server::Server server(router, server_options);
   if (auto started = server.Start(host, static_cast<uint16_t>(port)); !started) {
     return Fail(started.error());
   }
   dispatcher.Start();
-  (*api)->Listen();
   const int signal = server.RunUntilSignalled([&] {
     const bool v6 = host.find(':') != std::string::npos;
     std::printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", host.c_str(), v6 ? "]" : "",
