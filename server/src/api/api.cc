@@ -210,6 +210,24 @@ Outcome<domain::Measure> Api::Impl::MeasureFor(store::Store& store, const Caller
   return std::move(*measure);
 }
 
+Outcome<domain::TeamId> Api::Impl::TeamParam(store::Store& store, const Caller& caller,
+                                             const Request& request, domain::Action action) {
+  auto id = api::PathId(request, "team");
+  if (!id) return tl::unexpected(std::move(id.error()));
+  const domain::TeamId team(*id);
+  if (auto allowed = Authorise(store, caller, action, team); !allowed) {
+    return tl::unexpected(std::move(allowed.error()));
+  }
+  return team;
+}
+
+Outcome<domain::Measure> Api::Impl::MeasureParam(store::Store& store, const Caller& caller,
+                                                 const Request& request, domain::Action action) {
+  auto id = api::PathId(request, "measure");
+  if (!id) return tl::unexpected(std::move(id.error()));
+  return MeasureFor(store, caller, *id, action);
+}
+
 void Api::Impl::Broadcast(store::Store& store, std::string_view name, const json& data,
                           std::vector<std::string> topics) {
   hub.Publish(name, data, topics);

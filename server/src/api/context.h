@@ -176,6 +176,18 @@ struct Api::Impl {
     return answer ? std::move(*answer) : std::move(answer.error());
   }
 
+  // The team of the path parameter "team" (404 when it is not an id), after authorising
+  // `action` on it.
+  [[nodiscard]] api::Outcome<domain::TeamId> TeamParam(store::Store& store,
+                                                       const api::Caller& caller,
+                                                       const Request& request,
+                                                       domain::Action action);
+  // The measure of the path parameter "measure", as MeasureFor.
+  [[nodiscard]] api::Outcome<domain::Measure> MeasureParam(store::Store& store,
+                                                           const api::Caller& caller,
+                                                           const Request& request,
+                                                           domain::Action action);
+
   // Publishes an event here and to the other nodes.
   void Broadcast(store::Store& store, std::string_view name, const json& data,
                  std::vector<std::string> topics);

@@ -137,9 +137,7 @@ void Api::Impl::AddMeasureRoutes(Router& router) {
                       {measure_param}),
              [this](const Request& r) {
                return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-                 auto id = api::PathId(r, "measure");
-                 if (!id) return tl::unexpected(std::move(id.error()));
-                 auto measure = MeasureFor(store, caller, *id, Action::kViewMeasures);
+                 auto measure = MeasureParam(store, caller, r, Action::kViewMeasures);
                  if (!measure) return tl::unexpected(std::move(measure.error()));
                  return JsonResponse(200, api::ToJson(*measure));
                });
@@ -190,9 +188,7 @@ void Api::Impl::AddMeasureRoutes(Router& router) {
   router.Add("GET", "/api/v1/measures/{measure}/analysis", std::move(analysis_doc),
              [this](const Request& r) {
                return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-                 auto id = api::PathId(r, "measure");
-                 if (!id) return tl::unexpected(std::move(id.error()));
-                 auto measure = MeasureFor(store, caller, *id, Action::kViewMeasures);
+                 auto measure = MeasureParam(store, caller, r, Action::kViewMeasures);
                  if (!measure) return tl::unexpected(std::move(measure.error()));
                  auto state = live.Get(measure->id);
                  std::lock_guard lock(state->mu);
@@ -225,9 +221,7 @@ void Api::Impl::AddMeasureRoutes(Router& router) {
                nullptr, {measure_param}),
       [this](const Request& r) {
         return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-          auto id = api::PathId(r, "measure");
-          if (!id) return tl::unexpected(std::move(id.error()));
-          auto measure = MeasureFor(store, caller, *id, Action::kViewMeasures);
+          auto measure = MeasureParam(store, caller, r, Action::kViewMeasures);
           if (!measure) return tl::unexpected(std::move(measure.error()));
           auto annotations = store.ListAnnotations(caller.org, measure->id);
           if (!annotations) return Refuse(annotations.error());

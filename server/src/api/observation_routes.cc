@@ -318,9 +318,7 @@ void Api::Impl::AddObservationRoutes(Router& router) {
                nullptr, {measure_param}),
       [this](const Request& r) {
         return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-          auto id = api::PathId(r, "measure");
-          if (!id) return tl::unexpected(std::move(id.error()));
-          auto measure = MeasureFor(store, caller, *id, Action::kViewMeasures);
+          auto measure = MeasureParam(store, caller, r, Action::kViewMeasures);
           if (!measure) return tl::unexpected(std::move(measure.error()));
           auto observations = store.ListObservations(caller.org, measure->id);
           if (!observations) return Refuse(observations.error());

@@ -112,12 +112,9 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
                api::JsonDoc(200, "The members", members_schema), nullptr, {team_param}),
       [this](const Request& r) {
         return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-          auto id = api::PathId(r, "team");
-          if (!id) return tl::unexpected(std::move(id.error()));
-          const domain::TeamId team(*id);
-          if (auto allowed = Authorise(store, caller, Action::kViewMeasures, team); !allowed) {
-            return tl::unexpected(std::move(allowed.error()));
-          }
+          auto found = TeamParam(store, caller, r, Action::kViewMeasures);
+          if (!found) return tl::unexpected(std::move(found.error()));
+          const domain::TeamId team = *found;
           auto members = store.ListMembersOfTeam(caller.org, team);
           if (!members) return Refuse(members.error());
           json list = json::array();
@@ -363,13 +360,9 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
                       {team_param}),
              [this](const Request& r) {
                return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-                 auto team_id = api::PathId(r, "team");
-                 if (!team_id) return tl::unexpected(std::move(team_id.error()));
-                 const domain::TeamId team(*team_id);
-                 if (auto allowed = Authorise(store, caller, Action::kManageTokens, team);
-                     !allowed) {
-                   return tl::unexpected(std::move(allowed.error()));
-                 }
+                 auto found = TeamParam(store, caller, r, Action::kManageTokens);
+                 if (!found) return tl::unexpected(std::move(found.error()));
+                 const domain::TeamId team = *found;
                  auto tokens = store.ListApiTokens(caller.org, team);
                  if (!tokens) return Refuse(tokens.error());
                  json list = json::array();
@@ -449,38 +442,30 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
         });
       });
 
-  router.Add(
-      "GET", "/api/v1/teams/{team}/webhook",
-      api::Doc("The team's webhook, without its secret (leads)", "webhooks",
-               api::JsonDoc(200, "The webhook", webhook_schema), nullptr, {team_param}),
-      [this](const Request& r) {
-        return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-          auto team_id = api::PathId(r, "team");
-          if (!team_id) return tl::unexpected(std::move(team_id.error()));
-          const domain::TeamId team(*team_id);
-          if (auto allowed = Authorise(store, caller, Action::kManageTokens, team); !allowed) {
-            return tl::unexpected(std::move(allowed.error()));
-          }
-          auto hook = store.GetWebhook(caller.org, team);
-          if (!hook) return Refuse(hook.error());
-          return JsonResponse(
-              200,
-              {{"team", hook->team.value}, {"url", hook->url}, {"created_at", hook->created_at}});
-        });
-      });
+  router.Add("GET", "/api/v1/teams/{team}/webhook",
+             api::Doc("The team's webhook, without its secret (leads)", "webhooks",
+                      api::JsonDoc(200, "The webhook", webhook_schema), nullptr, {team_param}),
+             [this](const Request& r) {
+               return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
+                 auto found = TeamParam(store, caller, r, Action::kManageTokens);
+                 if (!found) return tl::unexpected(std::move(found.error()));
+                 const domain::TeamId team = *found;
+                 auto hook = store.GetWebhook(caller.org, team);
+                 if (!hook) return Refuse(hook.error());
+                 return JsonResponse(200, {{"team", hook->team.value},
+                                           {"url", hook->url},
+                                           {"created_at", hook->created_at}});
+               });
+             });
 
   router.Add("DELETE", "/api/v1/teams/{team}/webhook",
              api::Doc("Remove the team's webhook (leads)", "webhooks",
                       {204, "Removed", "", nullptr}, nullptr, {team_param}),
              [this](const Request& r) {
                return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-                 auto team_id = api::PathId(r, "team");
-                 if (!team_id) return tl::unexpected(std::move(team_id.error()));
-                 const domain::TeamId team(*team_id);
-                 if (auto allowed = Authorise(store, caller, Action::kManageTokens, team);
-                     !allowed) {
-                   return tl::unexpected(std::move(allowed.error()));
-                 }
+                 auto found = TeamParam(store, caller, r, Action::kManageTokens);
+                 if (!found) return tl::unexpected(std::move(found.error()));
+                 const domain::TeamId team = *found;
                  auto removed = store.RemoveWebhook(caller.actor, caller.org, team);
                  if (!removed) return Refuse(removed.error());
                  return NoContent();
@@ -510,12 +495,9 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
                {team_param}),
       [this](const Request& r) {
         return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-          auto team_id = api::PathId(r, "team");
-          if (!team_id) return tl::unexpected(std::move(team_id.error()));
-          const domain::TeamId team(*team_id);
-          if (auto allowed = Authorise(store, caller, Action::kManageTokens, team); !allowed) {
-            return tl::unexpected(std::move(allowed.error()));
-          }
+          auto found = TeamParam(store, caller, r, Action::kManageTokens);
+          if (!found) return tl::unexpected(std::move(found.error()));
+          const domain::TeamId team = *found;
           auto deliveries = store.ListDeliveries(caller.org, team, 100);
           if (!deliveries) return Refuse(deliveries.error());
           json list = json::array();
