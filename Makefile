@@ -4,11 +4,13 @@
 #   make deps       install the Debian packages the build needs (scripts/install-deps)
 #   make build      release build; the command line lands at build/bin/everyseat
 #   make test       every test, a sanitizer run of the spc tests, the fuzz run, the format check
-#   make demo       SPC charts and a summary table for a handful of trusts (real A&E data)
+#   make demo       SPC charts of real A&E data, then the demo organisation served on SQLite at
+#                   http://127.0.0.1:8080 (demo-data/; Ctrl-C stops it, the data stays)
 #   make bench      the speed benchmarks of spec section 9 (bench/run)
+#   make load       load tests of the HTTP API on SQLite and PostgreSQL (bench/load; ~5 minutes)
 #   make format     clang-format every C++ file in place
 #   make format-check   list the C++ files clang-format would change (fails if any)
-#   make clean      remove build/ and demo-output/
+#   make clean      remove build/, demo-output/ and demo-data/
 #
 # With CI=true the build uses the `ci` preset (warnings are errors); otherwise `release`. Both
 # build into build/. JOBS sets the build parallelism (default 2: the project's machines have two
@@ -29,7 +31,7 @@ endif
 
 EVERYSEAT := build/bin/everyseat
 
-.PHONY: all deps build test demo bench format format-check clean
+.PHONY: all deps build test demo bench load format format-check clean
 # The targets share build/; never run two of them at once.
 .NOTPARALLEL:
 
@@ -45,11 +47,24 @@ build: deps
 test:
 	bash scripts/test
 
+DEMO_DB := sqlite:demo-data/everyseat.db
+
+# The chart demo, then the demo organisation (made once: a second start keeps the data and only
+# prints the sign-ins again), then the server in the foreground.
 demo: build
 	$(EVERYSEAT) demo --data data/ae_attendances.csv --output demo-output
+	@echo
+	mkdir -p demo-data
+	$(EVERYSEAT) seed-demo --db $(DEMO_DB) --data data/ae_attendances.csv
+	@echo
+	@echo "Starting the server on http://127.0.0.1:8080 (the API is under /api/v1; Ctrl-C stops it)."
+	exec $(EVERYSEAT) serve --db $(DEMO_DB) --listen 127.0.0.1:8080
 
 bench: build
 	bash bench/run
+
+load: build
+	bash bench/load
 
 format:
 	bash scripts/format
@@ -58,4 +73,4 @@ format-check:
 	bash scripts/format --check
 
 clean:
-	rm -rf build demo-output
+	rm -rf build demo-output demo-data
