@@ -115,6 +115,13 @@ using Outcome = tl::expected<T, Refusal>;
 [[nodiscard]] json ToJson(const store::ApiToken& token);
 [[nodiscard]] json ToJson(const domain::AuditEntry& entry);
 [[nodiscard]] json ActorJson(const domain::Actor& actor);
+// {"<key>": [ToJson(item)...]}: a list answer.
+template <class T>
+[[nodiscard]] json ListJson(std::string_view key, const std::vector<T>& items) {
+  json list = json::array();
+  for (const T& item : items) list.push_back(ToJson(item));
+  return json{{std::string(key), std::move(list)}};
+}
 // A number, or null when it does not exist (NaN or empty).
 [[nodiscard]] json NumberOrNull(double value);
 [[nodiscard]] json NumberOrNull(const std::optional<double>& value);

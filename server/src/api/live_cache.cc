@@ -114,23 +114,6 @@ spc::Result<spc::LiveUpdate> AppendAll(SeriesState& state,
   return update;
 }
 
-spc::Result<spc::LiveUpdate> Append(SeriesState& state, const domain::Observation& observation) {
-  if (!state.series) {
-    return spc::Fail(spc::ErrorCode::kInvalidOption,
-                     state.error.empty() ? "the series is not loaded" : state.error);
-  }
-  const auto line = static_cast<int64_t>(state.periods.size()) + 1;
-  auto update = state.series->Append(RowOf(observation, line));
-  if (!update) return update;
-  // The views stay valid: a deque does not move its elements when it grows at the end.
-  state.periods.push_back(observation.period);
-  state.dates.push_back(state.periods.back());
-  state.note_texts.push_back(NoteFor(state.annotations, observation.period_start));
-  state.notes.push_back(state.note_texts.back());
-  state.last_start = observation.period_start;
-  return update;
-}
-
 size_t IndexOf(const SeriesState& state, std::string_view period) {
   const auto& points = state.series->analysis().points;
   size_t index = points.empty() ? 0 : points.size() - 1;

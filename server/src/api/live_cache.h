@@ -54,11 +54,6 @@ struct SeriesState {
 [[nodiscard]] store::Result<void> Load(SeriesState& state, store::Store& store,
                                        const domain::Measure& measure);
 
-// Appends one stored observation. REQUIRES: state.mu is held, the series is loaded and
-// observation.period_start > state.last_start.
-[[nodiscard]] spc::Result<spc::LiveUpdate> Append(SeriesState& state,
-                                                  const domain::Observation& observation);
-
 // Appends stored observations in period order with LiveSeries::AppendMany (O(rows)).
 // REQUIRES: as Append, for the first; the rest in increasing period order.
 [[nodiscard]] spc::Result<spc::LiveUpdate> AppendAll(

@@ -225,9 +225,7 @@ void Api::Impl::AddMeasureRoutes(Router& router) {
           if (!measure) return tl::unexpected(std::move(measure.error()));
           auto annotations = store.ListAnnotations(caller.org, measure->id);
           if (!annotations) return Refuse(annotations.error());
-          json list = json::array();
-          for (const domain::Annotation& a : *annotations) list.push_back(api::ToJson(a));
-          return JsonResponse(200, {{"annotations", std::move(list)}});
+          return JsonResponse(200, api::ListJson("annotations", *annotations));
         });
       });
 

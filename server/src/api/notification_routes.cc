@@ -92,9 +92,7 @@ void Api::Impl::AddNotificationRoutes(Router& router) {
           auto notifications = store.ListNotifications(
               caller.org, caller.person.value_or(domain::PersonId()), query);
           if (!notifications) return Refuse(notifications.error());
-          json list = json::array();
-          for (const auto& n : *notifications) list.push_back(api::ToJson(n));
-          return JsonResponse(200, {{"notifications", std::move(list)}});
+          return JsonResponse(200, api::ListJson("notifications", *notifications));
         });
       });
 

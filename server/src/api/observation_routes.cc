@@ -322,9 +322,7 @@ void Api::Impl::AddObservationRoutes(Router& router) {
           if (!measure) return tl::unexpected(std::move(measure.error()));
           auto observations = store.ListObservations(caller.org, measure->id);
           if (!observations) return Refuse(observations.error());
-          json list = json::array();
-          for (const auto& o : *observations) list.push_back(api::ToJson(o));
-          return JsonResponse(200, {{"observations", std::move(list)}});
+          return JsonResponse(200, api::ListJson("observations", *observations));
         });
       });
 
@@ -427,9 +425,7 @@ void Api::Impl::AddObservationRoutes(Router& router) {
                  auto history = store.ListObservationHistory(caller.org, measure->id, period);
                  if (!history) return Refuse(history.error());
                  if (history->empty()) return Refuse(404, "the period has no value");
-                 json list = json::array();
-                 for (const auto& o : *history) list.push_back(api::ToJson(o));
-                 return JsonResponse(200, {{"observations", std::move(list)}});
+                 return JsonResponse(200, api::ListJson("observations", *history));
                });
              });
 }

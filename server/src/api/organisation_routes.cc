@@ -41,9 +41,7 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
                return Serve(r, [](store::Store& store, const Caller& caller) -> Outcome<Response> {
                  auto teams = store.ListTeams(caller.org);
                  if (!teams) return Refuse(teams.error());
-                 json list = json::array();
-                 for (const domain::Team& team : *teams) list.push_back(api::ToJson(team));
-                 return JsonResponse(200, {{"teams", std::move(list)}});
+                 return JsonResponse(200, api::ListJson("teams", *teams));
                });
              });
 
@@ -173,26 +171,22 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
         });
       });
 
-  router.Add(
-      "DELETE", "/api/v1/teams/{team}/members/{person}",
-      api::Doc("Remove a person from the team (leads, administrators)", "teams",
-               {204, "Removed", "", nullptr}, nullptr, {team_param, person_param}),
-      [this](const Request& r) {
-        return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-          auto team_id = api::PathId(r, "team");
-          if (!team_id) return tl::unexpected(std::move(team_id.error()));
-          auto person_id = api::PathId(r, "person");
-          if (!person_id) return tl::unexpected(std::move(person_id.error()));
-          const domain::TeamId team(*team_id);
-          if (auto allowed = Authorise(store, caller, Action::kManageTeamMembers, team); !allowed) {
-            return tl::unexpected(std::move(allowed.error()));
-          }
-          auto removed =
-              store.RemoveMembership(caller.actor, caller.org, domain::PersonId(*person_id), team);
-          if (!removed) return Refuse(removed.error());
-          return NoContent();
-        });
-      });
+  router.Add("DELETE", "/api/v1/teams/{team}/members/{person}",
+             api::Doc("Remove a person from the team (leads, administrators)", "teams",
+                      {204, "Removed", "", nullptr}, nullptr, {team_param, person_param}),
+             [this](const Request& r) {
+               return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
+                 auto found = TeamParam(store, caller, r, Action::kManageTeamMembers);
+                 if (!found) return tl::unexpected(std::move(found.error()));
+                 const domain::TeamId team = *found;
+                 auto person_id = api::PathId(r, "person");
+                 if (!person_id) return tl::unexpected(std::move(person_id.error()));
+                 auto removed = store.RemoveMembership(caller.actor, caller.org,
+                                                       domain::PersonId(*person_id), team);
+                 if (!removed) return Refuse(removed.error());
+                 return NoContent();
+               });
+             });
 
   // --- People.
   router.Add("GET", "/api/v1/people",
@@ -203,9 +197,7 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
                  if (!caller.person) return Refuse(403, "an API token cannot list people");
                  auto people = store.ListPeople(caller.org);
                  if (!people) return Refuse(people.error());
-                 json list = json::array();
-                 for (const domain::Person& person : *people) list.push_back(api::ToJson(person));
-                 return JsonResponse(200, {{"people", std::move(list)}});
+                 return JsonResponse(200, api::ListJson("people", *people));
                });
              });
 
@@ -365,38 +357,33 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
                  const domain::TeamId team = *found;
                  auto tokens = store.ListApiTokens(caller.org, team);
                  if (!tokens) return Refuse(tokens.error());
-                 json list = json::array();
-                 for (const store::ApiToken& token : *tokens) list.push_back(api::ToJson(token));
-                 return JsonResponse(200, {{"tokens", std::move(list)}});
+                 return JsonResponse(200, api::ListJson("tokens", *tokens));
                });
              });
 
-  router.Add(
-      "DELETE", "/api/v1/teams/{team}/tokens/{token}",
-      api::Doc("Revoke an API token (leads): it stops working at once", "tokens",
-               {204, "Revoked", "", nullptr}, nullptr, {team_param, token_param}),
-      [this](const Request& r) {
-        return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
-          auto team_id = api::PathId(r, "team");
-          if (!team_id) return tl::unexpected(std::move(team_id.error()));
-          auto token_id = api::PathId(r, "token");
-          if (!token_id) return tl::unexpected(std::move(token_id.error()));
-          const domain::TeamId team(*team_id);
-          if (auto allowed = Authorise(store, caller, Action::kManageTokens, team); !allowed) {
-            return tl::unexpected(std::move(allowed.error()));
-          }
-          auto tokens = store.ListApiTokens(caller.org, team);
-          if (!tokens) return Refuse(tokens.error());
-          bool of_team = false;
-          for (const store::ApiToken& token : *tokens) {
-            of_team = of_team || token.id.value == *token_id;
-          }
-          if (!of_team) return Refuse(404, "no such token in this team");
-          auto revoked = store.RevokeApiToken(caller.actor, caller.org, domain::TokenId(*token_id));
-          if (!revoked) return Refuse(revoked.error());
-          return NoContent();
-        });
-      });
+  router.Add("DELETE", "/api/v1/teams/{team}/tokens/{token}",
+             api::Doc("Revoke an API token (leads): it stops working at once", "tokens",
+                      {204, "Revoked", "", nullptr}, nullptr, {team_param, token_param}),
+             [this](const Request& r) {
+               return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
+                 auto found = TeamParam(store, caller, r, Action::kManageTokens);
+                 if (!found) return tl::unexpected(std::move(found.error()));
+                 const domain::TeamId team = *found;
+                 auto token_id = api::PathId(r, "token");
+                 if (!token_id) return tl::unexpected(std::move(token_id.error()));
+                 auto tokens = store.ListApiTokens(caller.org, team);
+                 if (!tokens) return Refuse(tokens.error());
+                 bool of_team = false;
+                 for (const store::ApiToken& token : *tokens) {
+                   of_team = of_team || token.id.value == *token_id;
+                 }
+                 if (!of_team) return Refuse(404, "no such token in this team");
+                 auto revoked =
+                     store.RevokeApiToken(caller.actor, caller.org, domain::TokenId(*token_id));
+                 if (!revoked) return Refuse(revoked.error());
+                 return NoContent();
+               });
+             });
 
   // --- The team's webhook.
   const json webhook_schema = {{"type", "object"},
@@ -565,9 +552,7 @@ void Api::Impl::AddOrganisationRoutes(Router& router) {
                  }
                  auto entries = store.ListAudit(caller.org, query);
                  if (!entries) return Refuse(entries.error());
-                 json list = json::array();
-                 for (const domain::AuditEntry& e : *entries) list.push_back(api::ToJson(e));
-                 return JsonResponse(200, {{"entries", std::move(list)}});
+                 return JsonResponse(200, api::ListJson("entries", *entries));
                });
              });
 }
