@@ -136,6 +136,7 @@ bool IsHttpMethodKey(std::string_view key) {
 json BuildOpenApi(const Router& router, const ApiInfo& info) {
   json paths = json::object();
   for (const Router::Route& route : router.routes()) {
+    if (!route.doc.in_api) continue;
     paths[route.pattern][Lowered(route.method)] = OperationJson(route.doc);
   }
   json doc_info = {{"title", info.title}, {"version", info.version}};
@@ -175,6 +176,7 @@ std::vector<std::string> CheckOpenApi(const Router& router, const json& document
 
   std::set<std::pair<std::string, std::string>> routed;  // (pattern, lower-case method)
   for (const Router::Route& route : router.routes()) {
+    if (!route.doc.in_api) continue;
     const std::string method = Lowered(route.method);
     routed.emplace(route.pattern, method);
     const std::string where = route.method + " " + route.pattern;

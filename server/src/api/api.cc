@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "everyseat/domain/secrets.h"
+#include "everyseat/server/static_files.h"
 
 namespace everyseat::server {
 
@@ -360,6 +361,7 @@ void Api::AddRoutes(Router& router) {
   impl_->AddMeasureRoutes(router);
   impl_->AddObservationRoutes(router);
   impl_->AddNotificationRoutes(router);
+  AddStaticRoutes(router, impl_->options.web_root);
 }
 
 }  // namespace everyseat::server

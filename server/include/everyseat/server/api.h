@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +50,9 @@ struct ApiOptions {
   // Called after a notification is stored (e.g. WebhookDispatcher::Wake). Must be quick.
   std::function<void()> on_notification;
   LogSink error_log = StderrSink();
+  // The built web front end (a directory holding assets/, e.g. web/dist): the pages' stylesheet
+  // and script. Empty: the pages are served without them.
+  std::filesystem::path web_root;
 };
 
 class Api {

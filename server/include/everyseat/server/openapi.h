@@ -40,7 +40,17 @@ struct OperationDoc {
   std::vector<ParameterDoc> parameters;
   nlohmann::json request_schema;  // JSON Schema of an application/json body; null: no body
   std::vector<ResponseDoc> responses;
+  // False for a route outside the API (an HTML page, a static file): it is left out of the
+  // document and of CheckOpenApi.
+  bool in_api = true;
 };
+
+// The OperationDoc of a route that is not part of the API.
+[[nodiscard]] inline OperationDoc NotInApi() {
+  OperationDoc doc;
+  doc.in_api = false;
+  return doc;
+}
 
 struct ApiInfo {
   std::string title = "everyseat API";
