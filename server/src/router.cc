@@ -91,6 +91,23 @@ Response BadTarget(std::string field, std::string reason) {
 
 }  // namespace
 
+std::optional<Fields> ParseUrlEncoded(std::string_view text) {
+  Fields fields;
+  while (!text.empty()) {
+    const size_t amp = text.find('&');
+    const std::string_view piece = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (piece.empty()) continue;
+    const size_t equals = piece.find('=');
+    auto key = PercentDecode(piece.substr(0, equals), true);
+    auto value = PercentDecode(
+        equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1), true);
+    if (!key || !value) return std::nullopt;
+    fields.emplace_back(std::move(*key), std::move(*value));
+  }
+  return fields;
+}
+
 std::optional<std::string_view> Request::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (EqualsIgnoringCase(key, name)) return std::string_view(value);
@@ -238,21 +255,9 @@ Response Router::Handle(Request& request) const {
   request.query.clear();
   request.path_params.clear();
   if (question != std::string_view::npos) {
-    std::string_view rest = target.substr(question + 1);
-    while (!rest.empty()) {
-      const size_t amp = rest.find('&');
-      const std::string_view piece = rest.substr(0, amp);
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-      if (piece.empty()) continue;
-      const size_t equals = piece.find('=');
-      auto key = PercentDecode(piece.substr(0, equals), true);
-      auto value = PercentDecode(
-          equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1), true);
-      if (!key || !value) {
-        return BadTarget(key ? *key : "query", "has invalid percent-encoding");
-      }
-      request.query.emplace_back(std::move(*key), std::move(*value));
-    }
+    auto query = ParseUrlEncoded(target.substr(question + 1));
+    if (!query) return BadTarget("query", "has invalid percent-encoding");
+    request.query = std::move(*query);
   }
 
   std::vector<std::string> segments;

@@ -106,6 +106,12 @@ std::optional<std::string_view> CookieValue(const Request& request, std::string_
 
 }  // namespace
 
+bool CsrfMatches(std::string_view session_secret, std::string_view sent) {
+  const std::string expected = CsrfToken(session_secret);
+  return sent.size() == expected.size() &&
+         sodium_memcmp(sent.data(), expected.data(), expected.size()) == 0;
+}
+
 std::optional<std::string_view> SessionSecret(const Request& request) {
   return CookieValue(request, kSessionCookie);
 }
@@ -164,18 +170,25 @@ Outcome<Caller> Api::Impl::Authenticate(store::Store& store, const Request& requ
 
   const auto secret = SessionSecret(request);
   if (!secret) return tl::unexpected(Unauthorised("sign in first"));
-  auto session = store.FindSession(*secret);
+  if (StateChanging(request.method)) {
+    const auto sent = request.Header("X-CSRF-Token");
+    if (!sent || !SameSecret(*sent, CsrfToken(*secret))) {
+      // Checked before the session, but only answered for a valid one (below).
+      auto caller = SessionCaller(store, *secret);
+      if (!caller) return caller;
+      return Refuse(403, "the X-CSRF-Token header is missing or does not match the session");
+    }
+  }
+  return SessionCaller(store, *secret);
+}
+
+Outcome<Caller> Api::Impl::SessionCaller(store::Store& store, std::string_view secret) {
+  auto session = store.FindSession(secret);
   if (!session) {
     if (session.error().code == store::StoreErrorCode::kNotFound) {
       return tl::unexpected(Unauthorised("your session has ended: sign in again"));
     }
     return Refuse(session.error());
-  }
-  if (StateChanging(request.method)) {
-    const auto sent = request.Header("X-CSRF-Token");
-    if (!sent || !SameSecret(*sent, CsrfToken(*secret))) {
-      return Refuse(403, "the X-CSRF-Token header is missing or does not match the session");
-    }
   }
   auto memberships = store.ListMembershipsOfPerson(session->org, session->person);
   if (!memberships) return Refuse(memberships.error());
@@ -361,6 +374,7 @@ void Api::AddRoutes(Router& router) {
   impl_->AddMeasureRoutes(router);
   impl_->AddObservationRoutes(router);
   impl_->AddNotificationRoutes(router);
+  impl_->AddPageRoutes(router);
   AddStaticRoutes(router, impl_->options.web_root);
 }
 

@@ -199,12 +199,55 @@ struct Api::Impl {
   void Broadcast(store::Store& store, std::string_view name, const json& data,
                  std::vector<std::string> topics);
 
+  // --- Steps shared by the API and the pages.
+
+  // Signs a person in by email and password (argon2id; lockout after repeated failures):
+  // 401 wrong email or password, 429 locked out, 422 the email is in several organisations and
+  // `organisation` does not say which.
+  struct SignedIn {
+    domain::Person person;
+    std::string secret;
+    int64_t expires_at = 0;
+  };
+  [[nodiscard]] api::Outcome<SignedIn> SignIn(store::Store& store, std::string_view email,
+                                              std::string_view password,
+                                              std::optional<std::string_view> organisation);
+  // The Set-Cookie value of a session (max_age 0 ends it).
+  [[nodiscard]] std::string SessionCookieHeader(std::string_view secret, int64_t max_age) const;
+  // The person signed in with this session secret (no CSRF check): 401 when it is not valid.
+  [[nodiscard]] api::Outcome<api::Caller> SessionCaller(store::Store& store,
+                                                        std::string_view secret);
+
+  // Records observations of `measure` (already authorised): stores them (all or none), extends
+  // the live series, publishes the events and makes the notifications. The answer of
+  // POST /api/v1/measures/{id}/observations.
+  [[nodiscard]] api::Outcome<json> Record(store::Store& store, const api::Caller& caller,
+                                          const domain::Measure& measure,
+                                          std::vector<domain::ObservationInput> inputs,
+                                          bool batch);
+  // Corrects one period's value (its history kept): the answer of PUT …/observations/{period}.
+  [[nodiscard]] api::Outcome<json> Correct(store::Store& store, const api::Caller& caller,
+                                           const domain::Measure& measure,
+                                           const domain::ObservationInput& input);
+  // Adds a note, rebase or PDSA annotation to `measure` (already authorised); the measure's live
+  // series reloads on its next use (a rebase starts a new phase).
+  [[nodiscard]] api::Outcome<domain::Annotation> Annotate(store::Store& store,
+                                                          const api::Caller& caller,
+                                                          const domain::Measure& measure,
+                                                          domain::Annotation annotation);
+  // The notifications for the point at `index` after an update: a special-cause point, or a
+  // change of variation or assurance icon from what it was `before` (the first icons of a series
+  // that had none are not a change). Failures are logged: the observation is already stored.
+  json Signal(store::Store& store, const api::Caller& caller, const domain::Measure& measure,
+              api::SeriesState& state, size_t index, const std::optional<spc::Summary>& before);
+
   // The routes, by area (each in its own file).
   void AddSessionRoutes(Router& router);
   void AddOrganisationRoutes(Router& router);
   void AddMeasureRoutes(Router& router);
   void AddObservationRoutes(Router& router);
   void AddNotificationRoutes(Router& router);
+  void AddPageRoutes(Router& router);  // the HTML pages (server/src/web)
 
   void ListenLoop(std::unique_ptr<store::EventListener> events);
 };
@@ -212,6 +255,8 @@ struct Api::Impl {
 // The session cookie's name and the CSRF token of a session secret.
 inline constexpr std::string_view kSessionCookie = "everyseat_session";
 [[nodiscard]] std::string CsrfToken(std::string_view session_secret);
+// Whether `sent` is the CSRF token of the session (compared in constant time).
+[[nodiscard]] bool CsrfMatches(std::string_view session_secret, std::string_view sent);
 // The session secret in the request's Cookie header, if any.
 [[nodiscard]] std::optional<std::string_view> SessionSecret(const Request& request);
 

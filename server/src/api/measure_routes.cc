@@ -57,6 +57,26 @@ Outcome<domain::Measure> ReadMeasure(const Request& request, bool team_required)
 
 }  // namespace
 
+Outcome<domain::Annotation> Api::Impl::Annotate(store::Store& store, const Caller& caller,
+                                                const domain::Measure& measure,
+                                                domain::Annotation annotation) {
+  annotation.org = caller.org;
+  annotation.measure = measure.id;
+  auto state = live.Get(measure.id);
+  std::lock_guard lock(state->mu);
+  auto added = store.AddAnnotation(caller.actor, annotation);
+  if (!added) return Refuse(added.error());
+  state->loaded = false;
+  Broadcast(store, "annotation",
+            {{"measure", measure.id.value},
+             {"team", measure.team.value},
+             {"annotation", api::ToJson(*added)}},
+            {"org:" + std::to_string(caller.org.value),
+             "team:" + std::to_string(measure.team.value),
+             "measure:" + std::to_string(measure.id.value)});
+  return *added;
+}
+
 void Api::Impl::AddMeasureRoutes(Router& router) {
   const ParameterDoc measure_param = api::PathParameter("measure", "the measure's id");
   const json measure_input = {
@@ -258,20 +278,8 @@ void Api::Impl::AddMeasureRoutes(Router& router) {
           if (!reader.ok()) return tl::unexpected(ProblemResponse(reader.ToProblem()));
           auto measure = MeasureFor(store, caller, *id, Action::kAnnotateMeasure);
           if (!measure) return tl::unexpected(std::move(measure.error()));
-          annotation.org = caller.org;
-          annotation.measure = measure->id;
-          auto state = live.Get(measure->id);
-          std::lock_guard lock(state->mu);
-          auto added = store.AddAnnotation(caller.actor, annotation);
-          if (!added) return Refuse(added.error());
-          state->loaded = false;
-          Broadcast(store, "annotation",
-                    {{"measure", measure->id.value},
-                     {"team", measure->team.value},
-                     {"annotation", api::ToJson(*added)}},
-                    {"org:" + std::to_string(caller.org.value),
-                     "team:" + std::to_string(measure->team.value),
-                     "measure:" + std::to_string(measure->id.value)});
+          auto added = Annotate(store, caller, *measure, std::move(annotation));
+          if (!added) return tl::unexpected(std::move(added.error()));
           return JsonResponse(201, api::ToJson(*added));
         });
       });

@@ -87,6 +87,205 @@ std::string IconWords(std::string_view name) {
 
 }  // namespace
 
+json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::Measure& measure,
+                       api::SeriesState& state, size_t index,
+                       const std::optional<spc::Summary>& before) {
+  json signals = json::array();
+  const spc::Analysis& analysis = state.series->analysis();
+  if (index >= analysis.points.size()) return signals;
+  const spc::Point& point = analysis.points[index];
+  const bool variation_changed = before && before->variation != spc::VariationIcon::kNone &&
+                                 before->variation != analysis.summary.variation;
+  const bool assurance_changed = before && before->assurance != spc::AssuranceIcon::kNone &&
+                                 before->assurance != analysis.summary.assurance;
+  const std::string period(point.row < state.dates.size() ? state.dates[point.row] : "");
+  const json detail = {{"point", api::PointJson(state, index)},
+                       {"summary", api::SummaryJson(analysis.summary)}};
+  std::vector<std::pair<domain::NotificationKind, std::string>> wanted;
+  if (point.special_cause()) {
+    wanted.emplace_back(domain::NotificationKind::kSpecialCause,
+                        measure.name + ": " + std::string(PointWords(point.type)) + " on " +
+                            period + " (" + RuleWords(point) + ")");
+  }
+  if (variation_changed) {
+    wanted.emplace_back(
+        domain::NotificationKind::kVariationChanged,
+        measure.name + ": variation is now " + IconWords(spc::Name(analysis.summary.variation)));
+  }
+  if (assurance_changed) {
+    wanted.emplace_back(
+        domain::NotificationKind::kAssuranceChanged,
+        measure.name + ": assurance is now " + IconWords(spc::Name(analysis.summary.assurance)));
+  }
+  for (auto& [kind, message] : wanted) {
+    domain::Notification notification;
+    notification.org = measure.org;
+    notification.team = measure.team;
+    notification.measure = measure.id;
+    notification.period = period;
+    notification.kind = kind;
+    notification.message = std::move(message);
+    notification.detail_json = DumpJson(detail);
+    auto added = store.AddNotification(caller.actor, notification);
+    if (!added) {
+      options.error_log(DumpJson(
+          json{{"level", "error"},
+               {"message", "could not store a notification: " + added.error().message}}));
+      continue;
+    }
+    if (!*added) continue;  // notified before
+    json data = api::ToJson(**added);
+    signals.push_back(data);
+    Broadcast(store, "signal", data, Topics(measure));
+    if (options.on_notification) options.on_notification();
+  }
+  return signals;
+}
+
+Outcome<json> Api::Impl::Record(store::Store& store, const Caller& caller,
+                                const domain::Measure& measure,
+                                std::vector<domain::ObservationInput> inputs, bool batch) {
+  auto state = live.Get(measure.id);
+  std::lock_guard lock(state->mu);
+  if (!state->loaded || !(state->measure == measure)) {
+    if (auto loaded = api::Load(*state, store, measure); !loaded) {
+      return Refuse(loaded.error());
+    }
+  }
+
+  // Store first: nothing is acknowledged that is not durable.
+  std::optional<domain::Observation> stored;
+  std::vector<domain::Observation> appended;
+  if (batch) {
+    auto written = store.AppendObservations(caller.actor, caller.org, inputs);
+    if (!written) {
+      store::StoreError error = written.error();
+      // "row N: reason" -> the field of row N.
+      if (error.message.rfind("row ", 0) == 0) {
+        const size_t colon = error.message.find(": ");
+        const std::string row = error.message.substr(4, colon - 4);
+        error.field = "observations/" + std::to_string(std::stoul(row) - 1) +
+                      (error.field.empty() ? "" : "/" + error.field);
+      }
+      return Refuse(error);
+    }
+    for (const domain::ObservationInput& input : inputs) {
+      domain::Observation o;
+      o.org = caller.org;
+      o.measure = measure.id;
+      o.period = input.period;
+      o.period_start = domain::ParseIsoDate(input.period).value_or(0);
+      o.value = input.value;
+      o.denominator = input.denominator;
+      appended.push_back(std::move(o));
+    }
+    std::stable_sort(appended.begin(), appended.end(), [](const auto& a, const auto& b) {
+      return a.period_start < b.period_start;
+    });
+  } else {
+    auto one = store.AppendObservation(caller.actor, caller.org, inputs.front());
+    if (!one) return Refuse(one.error());
+    stored = *one;
+    appended.push_back(*one);
+  }
+
+  // Then the live series: extended in place, or reloaded when a period came late.
+  const std::optional<spc::Summary> before =
+      state->series ? std::optional(state->series->analysis().summary) : std::nullopt;
+  size_t index = 0;
+  const bool in_order = state->series && appended.front().period_start > state->last_start;
+  bool extended = false;
+  if (in_order) {
+    if (auto update = api::AppendAll(*state, appended)) {
+      index = update->index;
+      extended = true;
+    }
+  }
+  if (!extended) {
+    if (auto loaded = api::Load(*state, store, measure); !loaded) {
+      state->loaded = false;
+      return Refuse(loaded.error());
+    }
+    if (state->series) index = api::IndexOf(*state, appended.back().period);
+  }
+  json answer = {{"written", inputs.size()}};
+  if (stored) answer["observation"] = api::ToJson(*stored);
+  if (!state->series) {
+    answer["point"] = nullptr;
+    answer["summary"] = nullptr;
+    answer["signals"] = json::array();
+    answer["analysis_error"] = state->error;
+  } else {
+    answer["point"] = api::PointJson(*state, index);
+    answer["summary"] = api::SummaryJson(state->series->analysis().summary);
+  }
+  json event = {{"measure", measure.id.value},
+                {"team", measure.team.value},
+                {"point", answer["point"]},
+                {"summary", answer["summary"]}};
+  if (stored) {
+    event["period"] = stored->period;
+    event["value"] = stored->value;
+    event["denominator"] = api::NumberOrNull(stored->denominator);
+    event["version"] = stored->version;
+    event["correction"] = false;
+    Broadcast(store, "observation", event, Topics(measure));
+  } else {
+    event["count"] = inputs.size();
+    event["first_period"] = appended.front().period;
+    event["last_period"] = appended.back().period;
+    Broadcast(store, "observations", event, Topics(measure));
+  }
+  // Signals after the observation's own event, so listeners hear them in that order.
+  answer["signals"] = state->series ? Signal(store, caller, measure, *state, index, before)
+                                    : json::array();
+  return answer;
+}
+
+Outcome<json> Api::Impl::Correct(store::Store& store, const Caller& caller,
+                                 const domain::Measure& measure,
+                                 const domain::ObservationInput& input) {
+  const std::string& period = input.period;
+  auto state = live.Get(measure.id);
+  std::lock_guard lock(state->mu);
+  std::optional<spc::Summary> before;
+  if (state->loaded && state->series && state->measure == measure) {
+    before = state->series->analysis().summary;
+  }
+  auto corrected = store.CorrectObservation(caller.actor, caller.org, input);
+  if (!corrected) return Refuse(corrected.error());
+  if (auto loaded = api::Load(*state, store, measure); !loaded) {
+    state->loaded = false;
+    return Refuse(loaded.error());
+  }
+  json answer = {{"observation", api::ToJson(*corrected)}};
+  if (!state->series) {
+    answer["point"] = nullptr;
+    answer["summary"] = nullptr;
+    answer["signals"] = json::array();
+    answer["analysis_error"] = state->error;
+  } else {
+    const size_t index = api::IndexOf(*state, period);
+    answer["point"] = api::PointJson(*state, index);
+    answer["summary"] = api::SummaryJson(state->series->analysis().summary);
+  }
+  Broadcast(store, "observation",
+            {{"measure", measure.id.value},
+             {"team", measure.team.value},
+             {"period", corrected->period},
+             {"value", corrected->value},
+             {"denominator", api::NumberOrNull(corrected->denominator)},
+             {"version", corrected->version},
+             {"correction", true},
+             {"point", answer["point"]},
+             {"summary", answer["summary"]}},
+            Topics(measure));
+  answer["signals"] = state->series ? Signal(store, caller, measure, *state,
+                                             api::IndexOf(*state, period), before)
+                                    : json::array();
+  return answer;
+}
+
 void Api::Impl::AddObservationRoutes(Router& router) {
   const ParameterDoc measure_param = api::PathParameter("measure", "the measure's id");
   const ParameterDoc period_param{"period", "path", "the period, YYYY-MM-DD", true,
@@ -116,64 +315,6 @@ void Api::Impl::AddObservationRoutes(Router& router) {
                               {"summary", api::SchemaRef("Summary")},
                               {"signals", api::ArrayOf("Notification")}}}};
 
-  // Notifications for the point at `index` after an update: a special-cause point, or a change
-  // of variation or assurance icon from what it was `before` (the first icons of a series that
-  // had none are not a change). Failures are logged: the observation is already stored.
-  auto signal = [this](store::Store& store, const Caller& caller, const domain::Measure& measure,
-                       api::SeriesState& state, size_t index,
-                       const std::optional<spc::Summary>& before) {
-    json signals = json::array();
-    const spc::Analysis& analysis = state.series->analysis();
-    if (index >= analysis.points.size()) return signals;
-    const spc::Point& point = analysis.points[index];
-    const bool variation_changed = before && before->variation != spc::VariationIcon::kNone &&
-                                   before->variation != analysis.summary.variation;
-    const bool assurance_changed = before && before->assurance != spc::AssuranceIcon::kNone &&
-                                   before->assurance != analysis.summary.assurance;
-    const std::string period(point.row < state.dates.size() ? state.dates[point.row] : "");
-    const json detail = {{"point", api::PointJson(state, index)},
-                         {"summary", api::SummaryJson(analysis.summary)}};
-    std::vector<std::pair<domain::NotificationKind, std::string>> wanted;
-    if (point.special_cause()) {
-      wanted.emplace_back(domain::NotificationKind::kSpecialCause,
-                          measure.name + ": " + std::string(PointWords(point.type)) + " on " +
-                              period + " (" + RuleWords(point) + ")");
-    }
-    if (variation_changed) {
-      wanted.emplace_back(
-          domain::NotificationKind::kVariationChanged,
-          measure.name + ": variation is now " + IconWords(spc::Name(analysis.summary.variation)));
-    }
-    if (assurance_changed) {
-      wanted.emplace_back(
-          domain::NotificationKind::kAssuranceChanged,
-          measure.name + ": assurance is now " + IconWords(spc::Name(analysis.summary.assurance)));
-    }
-    for (auto& [kind, message] : wanted) {
-      domain::Notification notification;
-      notification.org = measure.org;
-      notification.team = measure.team;
-      notification.measure = measure.id;
-      notification.period = period;
-      notification.kind = kind;
-      notification.message = std::move(message);
-      notification.detail_json = DumpJson(detail);
-      auto added = store.AddNotification(caller.actor, notification);
-      if (!added) {
-        options.error_log(DumpJson(
-            json{{"level", "error"},
-                 {"message", "could not store a notification: " + added.error().message}}));
-        continue;
-      }
-      if (!*added) continue;  // notified before
-      json data = api::ToJson(**added);
-      signals.push_back(data);
-      Broadcast(store, "signal", data, Topics(measure));
-      if (options.on_notification) options.on_notification();
-    }
-    return signals;
-  };
-
   router.Add(
       "POST", "/api/v1/measures/{measure}/observations",
       api::Doc("Record one observation, or a batch of up to 10,000, and get the new point's "
@@ -181,7 +322,7 @@ void Api::Impl::AddObservationRoutes(Router& router) {
                "observations",
                api::JsonDoc(201, "Stored; the analysis of the new (last) point", post_answer),
                post_input, {measure_param}),
-      [this, signal](const Request& r) {
+      [this](const Request& r) {
         return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
           auto id = api::PathId(r, "measure");
           if (!id) return tl::unexpected(std::move(id.error()));
@@ -213,101 +354,9 @@ void Api::Impl::AddObservationRoutes(Router& router) {
           }
           if (!reader.ok()) return tl::unexpected(ProblemResponse(reader.ToProblem()));
 
-          auto state = live.Get(measure->id);
-          std::lock_guard lock(state->mu);
-          if (!state->loaded || !(state->measure == *measure)) {
-            if (auto loaded = api::Load(*state, store, *measure); !loaded) {
-              return Refuse(loaded.error());
-            }
-          }
-
-          // Store first: nothing is acknowledged that is not durable.
-          std::optional<domain::Observation> stored;
-          std::vector<domain::Observation> appended;
-          if (batch) {
-            auto written = store.AppendObservations(caller.actor, caller.org, inputs);
-            if (!written) {
-              store::StoreError error = written.error();
-              // "row N: reason" -> the field of row N.
-              if (error.message.rfind("row ", 0) == 0) {
-                const size_t colon = error.message.find(": ");
-                const std::string row = error.message.substr(4, colon - 4);
-                error.field = "observations/" + std::to_string(std::stoul(row) - 1) +
-                              (error.field.empty() ? "" : "/" + error.field);
-              }
-              return Refuse(error);
-            }
-            for (const domain::ObservationInput& input : inputs) {
-              domain::Observation o;
-              o.org = caller.org;
-              o.measure = measure->id;
-              o.period = input.period;
-              o.period_start = domain::ParseIsoDate(input.period).value_or(0);
-              o.value = input.value;
-              o.denominator = input.denominator;
-              appended.push_back(std::move(o));
-            }
-            std::stable_sort(appended.begin(), appended.end(), [](const auto& a, const auto& b) {
-              return a.period_start < b.period_start;
-            });
-          } else {
-            auto one = store.AppendObservation(caller.actor, caller.org, inputs.front());
-            if (!one) return Refuse(one.error());
-            stored = *one;
-            appended.push_back(*one);
-          }
-
-          // Then the live series: extended in place, or reloaded when a period came late.
-          const std::optional<spc::Summary> before =
-              state->series ? std::optional(state->series->analysis().summary) : std::nullopt;
-          size_t index = 0;
-          const bool in_order = state->series && appended.front().period_start > state->last_start;
-          bool extended = false;
-          if (in_order) {
-            if (auto update = api::AppendAll(*state, appended)) {
-              index = update->index;
-              extended = true;
-            }
-          }
-          if (!extended) {
-            if (auto loaded = api::Load(*state, store, *measure); !loaded) {
-              state->loaded = false;
-              return Refuse(loaded.error());
-            }
-            if (state->series) index = api::IndexOf(*state, appended.back().period);
-          }
-          json answer = {{"written", inputs.size()}};
-          if (stored) answer["observation"] = api::ToJson(*stored);
-          if (!state->series) {
-            answer["point"] = nullptr;
-            answer["summary"] = nullptr;
-            answer["signals"] = json::array();
-            answer["analysis_error"] = state->error;
-          } else {
-            answer["point"] = api::PointJson(*state, index);
-            answer["summary"] = api::SummaryJson(state->series->analysis().summary);
-          }
-          json event = {{"measure", measure->id.value},
-                        {"team", measure->team.value},
-                        {"point", answer["point"]},
-                        {"summary", answer["summary"]}};
-          if (stored) {
-            event["period"] = stored->period;
-            event["value"] = stored->value;
-            event["denominator"] = api::NumberOrNull(stored->denominator);
-            event["version"] = stored->version;
-            event["correction"] = false;
-            Broadcast(store, "observation", event, Topics(*measure));
-          } else {
-            event["count"] = inputs.size();
-            event["first_period"] = appended.front().period;
-            event["last_period"] = appended.back().period;
-            Broadcast(store, "observations", event, Topics(*measure));
-          }
-          // Signals after the observation's own event, so listeners hear them in that order.
-          answer["signals"] = state->series ? signal(store, caller, *measure, *state, index, before)
-                                            : json::array();
-          return JsonResponse(201, answer);
+          auto answer = Record(store, caller, *measure, std::move(inputs), batch);
+          if (!answer) return tl::unexpected(std::move(answer.error()));
+          return JsonResponse(201, *answer);
         });
       });
 
@@ -345,7 +394,7 @@ void Api::Impl::AddObservationRoutes(Router& router) {
                "observations",
                api::JsonDoc(200, "The new version and the point's analysis", correction_answer),
                correction_input, {measure_param, period_param}),
-      [this, signal](const Request& r) {
+      [this](const Request& r) {
         return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
           auto id = api::PathId(r, "measure");
           if (!id) return tl::unexpected(std::move(id.error()));
@@ -369,44 +418,9 @@ void Api::Impl::AddObservationRoutes(Router& router) {
           auto input = ReadObservation(reader, "", *measure);
           if (!reader.ok() || !input) return tl::unexpected(ProblemResponse(reader.ToProblem()));
 
-          auto state = live.Get(measure->id);
-          std::lock_guard lock(state->mu);
-          std::optional<spc::Summary> before;
-          if (state->loaded && state->series && state->measure == *measure) {
-            before = state->series->analysis().summary;
-          }
-          auto corrected = store.CorrectObservation(caller.actor, caller.org, *input);
-          if (!corrected) return Refuse(corrected.error());
-          if (auto loaded = api::Load(*state, store, *measure); !loaded) {
-            state->loaded = false;
-            return Refuse(loaded.error());
-          }
-          json answer = {{"observation", api::ToJson(*corrected)}};
-          if (!state->series) {
-            answer["point"] = nullptr;
-            answer["summary"] = nullptr;
-            answer["signals"] = json::array();
-            answer["analysis_error"] = state->error;
-          } else {
-            const size_t index = api::IndexOf(*state, period);
-            answer["point"] = api::PointJson(*state, index);
-            answer["summary"] = api::SummaryJson(state->series->analysis().summary);
-          }
-          Broadcast(store, "observation",
-                    {{"measure", measure->id.value},
-                     {"team", measure->team.value},
-                     {"period", corrected->period},
-                     {"value", corrected->value},
-                     {"denominator", api::NumberOrNull(corrected->denominator)},
-                     {"version", corrected->version},
-                     {"correction", true},
-                     {"point", answer["point"]},
-                     {"summary", answer["summary"]}},
-                    Topics(*measure));
-          answer["signals"] = state->series ? signal(store, caller, *measure, *state,
-                                                     api::IndexOf(*state, period), before)
-                                            : json::array();
-          return JsonResponse(200, answer);
+          auto answer = Correct(store, caller, *measure, *input);
+          if (!answer) return tl::unexpected(std::move(answer.error()));
+          return JsonResponse(200, *answer);
         });
       });
 

@@ -37,6 +37,74 @@ int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 }  // namespace
 
+Outcome<Api::Impl::SignedIn> Api::Impl::SignIn(store::Store& store, std::string_view email,
+                                               std::string_view password,
+                                               std::optional<std::string_view> organisation) {
+  const Response wrong = ProblemResponse(MakeProblem(401, "the email or password is wrong"));
+  // Find the person: in the named organisation, or in the one organisation that has the email.
+  std::optional<domain::Person> person;
+  auto organisations = store.ListOrganisations();
+  if (!organisations) return Refuse(organisations.error());
+  int found = 0;
+  for (const domain::Organisation& org : *organisations) {
+    if (organisation && org.name != *organisation) continue;
+    auto match = store.FindPersonByEmail(org.id, email);
+    if (match) {
+      ++found;
+      person = std::move(*match);
+    } else if (match.error().code != store::StoreErrorCode::kNotFound) {
+      return Refuse(match.error());
+    }
+  }
+  if (found > 1) {
+    return Refuse(422, "this email is in more than one organisation",
+                  {{"/organisation", "is required: give the name of your organisation"}});
+  }
+  if (!person) {
+    (void)domain::VerifyPassword(DecoyHash(), password);
+    return tl::unexpected(wrong);
+  }
+
+  auto state = store.GetSignInState(person->org, person->id);
+  if (!state) return Refuse(state.error());
+  if (state->failed_count >= options.max_failed_sign_ins && state->last_failed_at) {
+    const int64_t until = *state->last_failed_at + options.lockout_seconds;
+    const int64_t now = Now();
+    if (now < until) {
+      Response locked = ProblemResponse(
+          MakeProblem(429, "too many failed sign-ins: try again in " +
+                               std::to_string((until - now + 59) / 60) + " minutes"));
+      locked.headers.emplace_back("Retry-After", std::to_string(until - now));
+      return tl::unexpected(std::move(locked));
+    }
+  }
+  auto hash = store.GetPasswordHash(person->org, person->id);
+  const bool ok = hash ? domain::VerifyPassword(*hash, password)
+                       : domain::VerifyPassword(DecoyHash(), password) && false;
+  if (!ok) {
+    if (auto counted = store.RecordFailedSignIn(person->org, person->id); !counted) {
+      return Refuse(counted.error());
+    }
+    return tl::unexpected(wrong);
+  }
+  if (auto reset = store.ResetFailedSignIns(person->org, person->id); !reset) {
+    return Refuse(reset.error());
+  }
+  if (domain::PasswordNeedsRehash(*hash)) {
+    if (auto rehashed = domain::HashPassword(password)) {
+      (void)store.SetPasswordHash(domain::Actor::Of(person->id, "rehash on sign-in"), person->org,
+                                  person->id, *rehashed);
+    }
+  }
+  auto session = store.CreateSession(person->org, person->id, options.session_lifetime_seconds);
+  if (!session) return Refuse(session.error());
+  return SignedIn{std::move(*person), std::move(session->secret), session->record.expires_at};
+}
+
+std::string Api::Impl::SessionCookieHeader(std::string_view secret, int64_t max_age) const {
+  return SessionCookie(secret, max_age, options.secure_cookies);
+}
+
 void Api::Impl::AddSessionRoutes(Router& router) {
   const json session_schema = {
       {"type", "object"},
@@ -116,77 +184,18 @@ void Api::Impl::AddSessionRoutes(Router& router) {
     auto lease = Connect();
     if (!lease) return std::move(lease.error());
     store::Store& store = **lease;
-
-    const Response wrong = ProblemResponse(MakeProblem(401, "the email or password is wrong"));
-    // Find the person: in the named organisation, or in the one organisation that has the email.
-    std::optional<domain::Person> person;
-    auto organisations = store.ListOrganisations();
-    if (!organisations) return api::StoreRefusal(organisations.error());
-    int found = 0;
-    for (const domain::Organisation& org : *organisations) {
-      if (org_name && org.name != *org_name) continue;
-      auto match = store.FindPersonByEmail(org.id, *email);
-      if (match) {
-        ++found;
-        person = std::move(*match);
-      } else if (match.error().code != store::StoreErrorCode::kNotFound) {
-        return api::StoreRefusal(match.error());
-      }
-    }
-    if (found > 1) {
-      return ProblemResponse(
-          MakeProblem(422, "this email is in more than one organisation",
-                      {{"/organisation", "is required: give the name of your organisation"}}));
-    }
-    if (!person) {
-      (void)domain::VerifyPassword(DecoyHash(), *password);
-      return wrong;
-    }
-
-    auto state = store.GetSignInState(person->org, person->id);
-    if (!state) return api::StoreRefusal(state.error());
-    if (state->failed_count >= options.max_failed_sign_ins && state->last_failed_at) {
-      const int64_t until = *state->last_failed_at + options.lockout_seconds;
-      const int64_t now = Now();
-      if (now < until) {
-        Response locked = ProblemResponse(
-            MakeProblem(429, "too many failed sign-ins: try again in " +
-                                 std::to_string((until - now + 59) / 60) + " minutes"));
-        locked.headers.emplace_back("Retry-After", std::to_string(until - now));
-        return locked;
-      }
-    }
-    auto hash = store.GetPasswordHash(person->org, person->id);
-    const bool ok = hash ? domain::VerifyPassword(*hash, *password)
-                         : domain::VerifyPassword(DecoyHash(), *password) && false;
-    if (!ok) {
-      if (auto counted = store.RecordFailedSignIn(person->org, person->id); !counted) {
-        return api::StoreRefusal(counted.error());
-      }
-      return wrong;
-    }
-    if (auto reset = store.ResetFailedSignIns(person->org, person->id); !reset) {
-      return api::StoreRefusal(reset.error());
-    }
-    if (domain::PasswordNeedsRehash(*hash)) {
-      if (auto rehashed = domain::HashPassword(*password)) {
-        (void)store.SetPasswordHash(domain::Actor::Of(person->id, "rehash on sign-in"), person->org,
-                                    person->id, *rehashed);
-      }
-    }
-    auto session = store.CreateSession(person->org, person->id, options.session_lifetime_seconds);
-    if (!session) return api::StoreRefusal(session.error());
-    auto described = describe(store, person->org, person->id, session->secret);
+    auto signed_in = SignIn(store, *email, *password, org_name);
+    if (!signed_in) return std::move(signed_in.error());
+    auto described = describe(store, signed_in->person.org, signed_in->person.id, signed_in->secret);
     if (!described) return std::move(described.error());
-    (*described)["expires_at"] = session->record.expires_at;
+    (*described)["expires_at"] = signed_in->expires_at;
     Response response = JsonResponse(201, *described);
-    response.headers.emplace_back(
-        "Set-Cookie",
-        SessionCookie(session->secret, options.session_lifetime_seconds, options.secure_cookies));
+    response.headers.emplace_back("Set-Cookie",
+                                  SessionCookieHeader(signed_in->secret,
+                                                      options.session_lifetime_seconds));
     response.headers.emplace_back("Cache-Control", "no-store");
     return response;
   });
-
   OperationDoc who;
   who.summary = "The signed-in person, their teams and roles, and the CSRF token";
   who.tags = {"session"};
@@ -223,7 +232,7 @@ void Api::Impl::AddSessionRoutes(Router& router) {
     }
     Response response;
     response.status = 204;
-    response.headers.emplace_back("Set-Cookie", SessionCookie("", 0, options.secure_cookies));
+    response.headers.emplace_back("Set-Cookie", SessionCookieHeader("", 0));
     return response;
   });
 }

@@ -61,6 +61,11 @@ struct Response {
   std::shared_ptr<const EventStream> event_stream;
 };
 
+// The fields of an application/x-www-form-urlencoded text (an HTML form's body, a query string):
+// "a=1&b=x+y" -> {{"a","1"},{"b","x y"}}, in order, repeats kept. nullopt for bad
+// percent-encoding.
+[[nodiscard]] std::optional<Fields> ParseUrlEncoded(std::string_view text);
+
 // A text response (default text/plain; charset=utf-8).
 [[nodiscard]] Response TextResponse(int status, std::string body,
                                     std::string content_type = "text/plain; charset=utf-8");
