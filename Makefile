@@ -2,7 +2,8 @@
 #
 #   make            same as make build
 #   make deps       install the Debian packages the build needs (scripts/install-deps)
-#   make build      release build; the command line lands at build/bin/everyseat
+#   make build      release build; the command line lands at build/bin/everyseat, the web front
+#                   end at web/dist (scripts/build-web)
 #   make test       every test, a sanitizer run of the spc tests, the fuzz run, the format check
 #   make demo       SPC charts of real A&E data, then the demo organisation served on SQLite at
 #                   http://127.0.0.1:8080 (demo-data/; Ctrl-C stops it, the data stays)
@@ -43,6 +44,7 @@ deps:
 build: deps
 	cmake --preset $(PRESET) $(PRESET_FLAGS)
 	cmake --build --preset $(PRESET) -j$(JOBS)
+	bash scripts/build-web
 
 test:
 	bash scripts/test
@@ -57,7 +59,8 @@ demo: build
 	mkdir -p demo-data
 	$(EVERYSEAT) seed-demo --db $(DEMO_DB) --data data/ae_attendances.csv
 	@echo
-	@echo "Starting the server on http://127.0.0.1:8080 (the API is under /api/v1; Ctrl-C stops it)."
+	@echo "Starting the server: open http://127.0.0.1:8080 and sign in as one of the people above"
+	@echo "(the API is under /api/v1; Ctrl-C stops the server, the data stays)."
 	exec $(EVERYSEAT) serve --db $(DEMO_DB) --listen 127.0.0.1:8080
 
 bench: build

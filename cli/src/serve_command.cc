@@ -1,19 +1,23 @@
 // everyseat serve: the HTTP API (/api/v1) on a database, until SIGTERM or SIGINT.
 //
 //   everyseat serve [--db URL] [--listen HOST:PORT] [--durability normal|full] [--threads N]
-//                   [--secure-cookies] [--node NAME] [--no-access-log]
+//                   [--secure-cookies] [--node NAME] [--no-access-log] [--web-root DIR]
 //
 // Prints "listening on http://HOST:PORT" on standard output once it accepts connections (PORT 0
 // picks a free port, shown there), logs one JSON line per request and per failure on standard
 // error, sends the webhook outbox from a thread of its own, and with a PostgreSQL database
 // receives the events of the other nodes serving it. On SIGTERM it stops accepting, finishes the
-// requests in flight and exits 0.
+// requests in flight and exits 0. The web pages' stylesheet, script and images come from the built
+// front end (--web-root, by default the repository's web/dist next to the build, else
+// /usr/share/everyseat/web).
 // Thread-safety: owns the process while it runs.
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "args.h"
@@ -28,12 +32,17 @@ namespace {
 constexpr std::string_view kUsage =
     "usage: everyseat serve [--db URL] [--listen HOST:PORT] [--durability normal|full]\n"
     "                       [--threads N] [--secure-cookies] [--node NAME] [--no-access-log]\n"
+    "                       [--web-root DIR]\n"
     "\n"
     "Serves the everyseat API on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one)\n"
     "over the database URL (default sqlite:everyseat.db): sqlite:PATH, postgresql://USER@HOST/DB\n"
     "or postgresql:CONNINFO. Several servers may share one PostgreSQL database.\n"
     "--durability full also survives a power cut (SQLite synchronous=FULL).\n"
     "--secure-cookies marks the session cookie Secure (serve behind TLS).\n"
+    "--web-root DIR serves the built web front end (DIR holds assets/: the pages' stylesheet,\n"
+    "script and images; scripts/build-web makes web/dist). By default the first that exists of\n"
+    "web/dist beside the build (EXE/../../web/dist) and /usr/share/everyseat/web; without one\n"
+    "the pages are served unstyled.\n"
     "Stops cleanly on SIGTERM or SIGINT.\n";
 
 int Fail(const std::string& message) {
@@ -41,10 +50,27 @@ int Fail(const std::string& message) {
   return 2;
 }
 
+// The built front end when --web-root is not given: the repository's web/dist for a binary at
+// build/bin/everyseat, else the installed copy; empty when neither exists.
+std::filesystem::path DefaultWebRoot() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> candidates;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back((exe.parent_path() / ".." / ".." / "web" / "dist").lexically_normal());
+  }
+  candidates.emplace_back("/usr/share/everyseat/web");
+  for (const fs::path& candidate : candidates) {
+    if (fs::is_directory(candidate, ec)) return candidate;
+  }
+  return {};
+}
+
 }  // namespace
 
 int RunServe(std::span<const std::string_view> args) {
-  auto flags = ScanFlags(args, {{"db", "listen", "durability", "threads", "node"},
+  auto flags = ScanFlags(args, {{"db", "listen", "durability", "threads", "node", "web-root"},
                                 {"help", "secure-cookies", "no-access-log"}});
   if (!flags) return Fail(flags.error());
   server::ApiOptions api_options;
@@ -52,6 +78,7 @@ int RunServe(std::span<const std::string_view> args) {
   std::string listen = "127.0.0.1:8080";
   server::ServerOptions server_options;
   bool access_log = true;
+  bool web_root_given = false;
   for (const Flag& flag : *flags) {
     if (flag.name == "help") {
       std::fputs(kUsage.data(), stdout);
@@ -79,8 +106,16 @@ int RunServe(std::span<const std::string_view> args) {
       api_options.secure_cookies = true;
     } else if (flag.name == "no-access-log") {
       access_log = false;
+    } else if (flag.name == "web-root") {
+      std::error_code ec;
+      if (flag.value.empty() || !std::filesystem::is_directory(flag.value, ec)) {
+        return Fail("--web-root " + std::string(flag.value) + ": no such directory");
+      }
+      api_options.web_root = std::string(flag.value);
+      web_root_given = true;
     }
   }
+  if (!web_root_given) api_options.web_root = DefaultWebRoot();
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) return Fail("--listen must be HOST:PORT");
   std::string host = listen.substr(0, colon);
