@@ -91,7 +91,7 @@ Response BadTarget(std::string field, std::string reason) {
 
 }  // namespace
 
-std::optional<Fields> ParseUrlEncoded(std::string_view text) {
+tl::expected<Fields, std::string> ParseUrlEncoded(std::string_view text) {
   Fields fields;
   while (!text.empty()) {
     const size_t amp = text.find('&');
@@ -102,7 +102,8 @@ std::optional<Fields> ParseUrlEncoded(std::string_view text) {
     auto key = PercentDecode(piece.substr(0, equals), true);
     auto value = PercentDecode(
         equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1), true);
-    if (!key || !value) return std::nullopt;
+    if (!key) return tl::unexpected(std::string("query"));
+    if (!value) return tl::unexpected(std::move(*key));
     fields.emplace_back(std::move(*key), std::move(*value));
   }
   return fields;
@@ -256,7 +257,7 @@ Response Router::Handle(Request& request) const {
   request.path_params.clear();
   if (question != std::string_view::npos) {
     auto query = ParseUrlEncoded(target.substr(question + 1));
-    if (!query) return BadTarget("query", "has invalid percent-encoding");
+    if (!query) return BadTarget(query.error(), "has invalid percent-encoding");
     request.query = std::move(*query);
   }
 
@@ -300,6 +301,7 @@ Response Router::Handle(Request& request) const {
   if (best == none) {
     Problem problem;
     if (allowed.empty()) {
+      if (not_found_) return not_found_(request);
       problem.status = 404;
       problem.detail = "there is no resource at " + request.path;
       return ProblemResponse(problem);

@@ -223,8 +223,7 @@ struct Api::Impl {
   // POST /api/v1/measures/{id}/observations.
   [[nodiscard]] api::Outcome<json> Record(store::Store& store, const api::Caller& caller,
                                           const domain::Measure& measure,
-                                          std::vector<domain::ObservationInput> inputs,
-                                          bool batch);
+                                          std::vector<domain::ObservationInput> inputs, bool batch);
   // Corrects one period's value (its history kept): the answer of PUT …/observations/{period}.
   [[nodiscard]] api::Outcome<json> Correct(store::Store& store, const api::Caller& caller,
                                            const domain::Measure& measure,
@@ -235,6 +234,13 @@ struct Api::Impl {
                                                           const api::Caller& caller,
                                                           const domain::Measure& measure,
                                                           domain::Annotation annotation);
+  // Stores a measure's definition (the caller already authorised kDefineMeasure on
+  // measure.team): creates it when measure.id is not set, else replaces the definition of
+  // measure.id (its team and creation time kept). The measure's live series reloads on its next
+  // use and a "measure" event is published. The answer of POST and PUT /api/v1/measures.
+  [[nodiscard]] api::Outcome<domain::Measure> DefineMeasure(store::Store& store,
+                                                            const api::Caller& caller,
+                                                            const domain::Measure& measure);
   // The notifications for the point at `index` after an update: a special-cause point, or a
   // change of variation or assurance icon from what it was `before` (the first icons of a series
   // that had none are not a change). Failures are logged: the observation is already stored.

@@ -67,14 +67,30 @@ Outcome<domain::Annotation> Api::Impl::Annotate(store::Store& store, const Calle
   auto added = store.AddAnnotation(caller.actor, annotation);
   if (!added) return Refuse(added.error());
   state->loaded = false;
-  Broadcast(store, "annotation",
-            {{"measure", measure.id.value},
-             {"team", measure.team.value},
-             {"annotation", api::ToJson(*added)}},
-            {"org:" + std::to_string(caller.org.value),
-             "team:" + std::to_string(measure.team.value),
-             "measure:" + std::to_string(measure.id.value)});
+  Broadcast(
+      store, "annotation",
+      {{"measure", measure.id.value},
+       {"team", measure.team.value},
+       {"annotation", api::ToJson(*added)}},
+      {"org:" + std::to_string(caller.org.value), "team:" + std::to_string(measure.team.value),
+       "measure:" + std::to_string(measure.id.value)});
   return *added;
+}
+
+Outcome<domain::Measure> Api::Impl::DefineMeasure(store::Store& store, const Caller& caller,
+                                                  const domain::Measure& measure) {
+  const bool create = !measure.id.valid();
+  auto saved = create ? store.CreateMeasure(caller.actor, measure)
+                      : store.UpdateMeasure(caller.actor, measure);
+  if (!saved) return Refuse(saved.error());
+  live.Invalidate(saved->id);
+  Broadcast(store, "measure",
+            {{"measure", saved->id.value},
+             {"team", saved->team.value},
+             {"change", create ? "created" : "definition"}},
+            {"org:" + std::to_string(caller.org.value), "team:" + std::to_string(saved->team.value),
+             "measure:" + std::to_string(saved->id.value)});
+  return std::move(*saved);
 }
 
 void Api::Impl::AddMeasureRoutes(Router& router) {
@@ -145,8 +161,8 @@ void Api::Impl::AddMeasureRoutes(Router& router) {
               !allowed) {
             return tl::unexpected(std::move(allowed.error()));
           }
-          auto created = store.CreateMeasure(caller.actor, *measure);
-          if (!created) return Refuse(created.error());
+          auto created = DefineMeasure(store, caller, *measure);
+          if (!created) return tl::unexpected(std::move(created.error()));
           return JsonResponse(201, api::ToJson(*created));
         });
       });
@@ -184,16 +200,8 @@ void Api::Impl::AddMeasureRoutes(Router& router) {
           update->id = measure->id;
           update->org = measure->org;
           update->team = measure->team;
-          auto changed = store.UpdateMeasure(caller.actor, *update);
-          if (!changed) return Refuse(changed.error());
-          live.Invalidate(changed->id);
-          Broadcast(store, "measure",
-                    {{"measure", changed->id.value},
-                     {"team", changed->team.value},
-                     {"change", "definition"}},
-                    {"org:" + std::to_string(caller.org.value),
-                     "team:" + std::to_string(changed->team.value),
-                     "measure:" + std::to_string(changed->id.value)});
+          auto changed = DefineMeasure(store, caller, *update);
+          if (!changed) return tl::unexpected(std::move(changed.error()));
           return JsonResponse(200, api::ToJson(*changed));
         });
       });

@@ -128,9 +128,9 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
     notification.detail_json = DumpJson(detail);
     auto added = store.AddNotification(caller.actor, notification);
     if (!added) {
-      options.error_log(DumpJson(
-          json{{"level", "error"},
-               {"message", "could not store a notification: " + added.error().message}}));
+      options.error_log(
+          DumpJson(json{{"level", "error"},
+                        {"message", "could not store a notification: " + added.error().message}}));
       continue;
     }
     if (!*added) continue;  // notified before
@@ -179,9 +179,8 @@ Outcome<json> Api::Impl::Record(store::Store& store, const Caller& caller,
       o.denominator = input.denominator;
       appended.push_back(std::move(o));
     }
-    std::stable_sort(appended.begin(), appended.end(), [](const auto& a, const auto& b) {
-      return a.period_start < b.period_start;
-    });
+    std::stable_sort(appended.begin(), appended.end(),
+                     [](const auto& a, const auto& b) { return a.period_start < b.period_start; });
   } else {
     auto one = store.AppendObservation(caller.actor, caller.org, inputs.front());
     if (!one) return Refuse(one.error());
@@ -237,8 +236,8 @@ Outcome<json> Api::Impl::Record(store::Store& store, const Caller& caller,
     Broadcast(store, "observations", event, Topics(measure));
   }
   // Signals after the observation's own event, so listeners hear them in that order.
-  answer["signals"] = state->series ? Signal(store, caller, measure, *state, index, before)
-                                    : json::array();
+  answer["signals"] =
+      state->series ? Signal(store, caller, measure, *state, index, before) : json::array();
   return answer;
 }
 
@@ -280,9 +279,9 @@ Outcome<json> Api::Impl::Correct(store::Store& store, const Caller& caller,
              {"point", answer["point"]},
              {"summary", answer["summary"]}},
             Topics(measure));
-  answer["signals"] = state->series ? Signal(store, caller, measure, *state,
-                                             api::IndexOf(*state, period), before)
-                                    : json::array();
+  answer["signals"] =
+      state->series ? Signal(store, caller, measure, *state, api::IndexOf(*state, period), before)
+                    : json::array();
   return answer;
 }
 

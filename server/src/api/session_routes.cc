@@ -186,13 +186,13 @@ void Api::Impl::AddSessionRoutes(Router& router) {
     store::Store& store = **lease;
     auto signed_in = SignIn(store, *email, *password, org_name);
     if (!signed_in) return std::move(signed_in.error());
-    auto described = describe(store, signed_in->person.org, signed_in->person.id, signed_in->secret);
+    auto described =
+        describe(store, signed_in->person.org, signed_in->person.id, signed_in->secret);
     if (!described) return std::move(described.error());
     (*described)["expires_at"] = signed_in->expires_at;
     Response response = JsonResponse(201, *described);
-    response.headers.emplace_back("Set-Cookie",
-                                  SessionCookieHeader(signed_in->secret,
-                                                      options.session_lifetime_seconds));
+    response.headers.emplace_back(
+        "Set-Cookie", SessionCookieHeader(signed_in->secret, options.session_lifetime_seconds));
     response.headers.emplace_back("Cache-Control", "no-store");
     return response;
   });

@@ -52,8 +52,7 @@ void AlertList(Html& h, PageContext& page, const std::vector<domain::Notificatio
       << "</a></p><p class=\"nhsuk-body-s nhsuk-u-secondary-text-colour\">"_m
       << When(alert.created_at) << "</p>"_m;
     if (with_buttons && !alert.seen) {
-      h << "<form action=\"/alerts/"_m << alert.id.value
-        << "/seen\" method=\"post\" novalidate>"_m;
+      h << "<form action=\"/alerts/"_m << alert.id.value << "/seen\" method=\"post\" novalidate>"_m;
       CsrfField(h, page.viewer.csrf_token);
       h << "<button class=\"nhsuk-button nhsuk-button--secondary nhsuk-button--small\" "
            "data-module=\"nhsuk-button\" type=\"submit\">Mark as seen<span "
@@ -174,7 +173,8 @@ Response TeamPage(PageContext& page) {
       Icons(h, *snapshot);
       h << "<p class=\"nhsuk-card__description\">Latest: <strong>"_m << LatestFigure(*snapshot)
         << "</strong></p></div><figure class=\"es-chart es-chart--small\">"_m;
-      h.Trusted(ChartSvg(*snapshot, 480, 260, std::string("m").append(std::to_string(measure.id.value))));
+      h.Trusted(
+          ChartSvg(*snapshot, 480, 260, std::string("m").append(std::to_string(measure.id.value))));
       h << "</figure>"_m;
       if (snapshot->analysis) {
         h << "<p class=\"nhsuk-body-s\">"_m << snapshot->analysis->summary.reading << "</p>"_m;
@@ -242,8 +242,8 @@ void AddHomePages(Router& router, Api::Impl& impl) {
         !allowed) {
       return FromRefusal(page.viewer, allowed.error());
     }
-    if (auto marked = page.store.MarkNotificationSeen(page.caller.org, *page.caller.person,
-                                                      alert->id);
+    if (auto marked =
+            page.store.MarkNotificationSeen(page.caller.org, *page.caller.person, alert->id);
         !marked) {
       return FromRefusal(page.viewer, api::StoreRefusal(marked.error()));
     }
@@ -255,8 +255,8 @@ void AddHomePages(Router& router, Api::Impl& impl) {
     auto alerts = Alerts(page, *teams, true, 500);
     if (!alerts) return FromRefusal(page.viewer, alerts.error());
     for (const domain::Notification& alert : *alerts) {
-      if (auto marked = page.store.MarkNotificationSeen(page.caller.org, *page.caller.person,
-                                                        alert.id);
+      if (auto marked =
+              page.store.MarkNotificationSeen(page.caller.org, *page.caller.person, alert.id);
           !marked) {
         return FromRefusal(page.viewer, api::StoreRefusal(marked.error()));
       }

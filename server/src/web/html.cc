@@ -163,8 +163,8 @@ void Radios(Html& h, const FormState& form, std::string_view name, std::string_v
   for (size_t i = 0; i < choices.size(); ++i) {
     const Choice& choice = choices[i];
     // The first radio's id is the group's name, so the error summary can link to it.
-    const std::string id = i == 0 ? std::string(name) : std::string(name) + "-" +
-                                                            std::to_string(i + 1);
+    const std::string id =
+        i == 0 ? std::string(name) : std::string(name) + "-" + std::to_string(i + 1);
     h << "<div class=\"nhsuk-radios__item\"><input class=\"nhsuk-radios__input\" id=\""_m << id
       << "\" name=\""_m << name << "\" type=\"radio\" value=\""_m << choice.value << "\""_m;
     if (choice.value == chosen) h << " checked"_m;
@@ -187,8 +187,8 @@ void Select(Html& h, const FormState& form, std::string_view id, std::string_vie
     << "\"><label class=\"nhsuk-label\" for=\""_m << id << "\">"_m << label << "</label>"_m;
   Hint(h, id, hint);
   ErrorMessage(h, form, id);
-  h << "<select class=\"nhsuk-select"_m << (error ? " nhsuk-select--error"_m : ""_m)
-    << "\" id=\""_m << id << "\" name=\""_m << id << "\""_m;
+  h << "<select class=\"nhsuk-select"_m << (error ? " nhsuk-select--error"_m : ""_m) << "\" id=\""_m
+    << id << "\" name=\""_m << id << "\""_m;
   const std::string described = DescribedBy(id, !hint.empty(), error);
   if (!described.empty()) h << " aria-describedby=\""_m << described << "\""_m;
   h << ">"_m;

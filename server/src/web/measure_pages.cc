@@ -25,9 +25,7 @@ using domain::Action;
 
 // --- Shared helpers (pages.h).
 
-std::string Today() {
-  return domain::FormatIsoDate(static_cast<int64_t>(std::time(nullptr)));
-}
+std::string Today() { return domain::FormatIsoDate(static_cast<int64_t>(std::time(nullptr))); }
 
 std::string_view ChartWords(spc::Chart chart) {
   switch (chart) {
@@ -99,6 +97,27 @@ std::string_view KindWords(domain::MeasureKind kind) {
   return "";
 }
 
+namespace {
+
+// A mean or limit on the measure's scale, without the unit ("93.2%" on p charts, else "4.58").
+std::string Scaled(double value, const domain::Measure& measure) {
+  if (value != value) return "\u2013";
+  if (measure.chart == spc::Chart::kP || measure.chart == spc::Chart::kPp) {
+    return FormatNumber(value * 100, 1) + "%";
+  }
+  return FormatNumber(value);
+}
+
+}  // namespace
+
+std::string PlottedValue(double value, const domain::Measure& measure) {
+  // p and p' charts plot proportions: people read them as percentages.
+  if (measure.chart == spc::Chart::kP || measure.chart == spc::Chart::kPp) {
+    return FormatNumber(value * 100, 1) + "%";
+  }
+  return WithUnit(value, measure.unit);
+}
+
 std::string WithUnit(double value, std::string_view unit) {
   std::string text = FormatNumber(value);
   if (unit.empty()) return text;
@@ -107,7 +126,6 @@ std::string WithUnit(double value, std::string_view unit) {
 }
 
 namespace {
-
 
 // The date `months` months after an ISO date (day clamped to the month's length).
 std::string AddMonths(std::string_view iso, int months) {
@@ -219,7 +237,7 @@ std::string LatestFigure(const MeasureSnapshot& snapshot) {
   for (auto it = points.rbegin(); it != points.rend(); ++it) {
     if (!it->has_value()) continue;
     const std::string period = it->row < snapshot.dates.size() ? snapshot.dates[it->row] : "";
-    return WithUnit(it->value, snapshot.measure.unit) + " for " + FormatDate(period);
+    return PlottedValue(it->value, snapshot.measure) + " for " + FormatDate(period);
   }
   return "No figures yet";
 }
@@ -290,8 +308,8 @@ std::string ReadDate(FormState& form, std::string_view name, std::string_view wh
   }
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", y, m, d);
-  if (!domain::ParseIsoDate(buffer) || domain::FormatIsoDate(*domain::ParseIsoDate(buffer)) !=
-                                           buffer) {
+  if (!domain::ParseIsoDate(buffer) ||
+      domain::FormatIsoDate(*domain::ParseIsoDate(buffer)) != buffer) {
     form.Fail(field, "The date " + std::string(what) + " must be a real date, like 26 11 2026");
     return {};
   }
@@ -300,7 +318,8 @@ std::string ReadDate(FormState& form, std::string_view name, std::string_view wh
 
 void SetDate(FormState& form, std::string_view name, std::string_view iso) {
   if (iso.size() != 10) return;
-  form.Set(std::string(name) + "-day", std::to_string(std::atoi(std::string(iso.substr(8, 2)).c_str())));
+  form.Set(std::string(name) + "-day",
+           std::to_string(std::atoi(std::string(iso.substr(8, 2)).c_str())));
   form.Set(std::string(name) + "-month",
            std::to_string(std::atoi(std::string(iso.substr(5, 2)).c_str())));
   form.Set(std::string(name) + "-year", std::string(iso.substr(0, 4)));
@@ -315,16 +334,15 @@ void DateInput(Html& h, const FormState& form, std::string_view name, std::strin
     << "-hint"_m << (error ? " "_m : ""_m);
   if (error) h << name << "-error"_m;
   h << "\"><legend class=\"nhsuk-fieldset__legend nhsuk-fieldset__legend--s\">"_m << legend
-    << "</legend><div class=\"nhsuk-hint\" id=\""_m << name << "-hint\">"_m << hint
-    << "</div>"_m;
+    << "</legend><div class=\"nhsuk-hint\" id=\""_m << name << "-hint\">"_m << hint << "</div>"_m;
   if (error) {
     h << "<span class=\"nhsuk-error-message\" id=\""_m << name
       << "-error\"><span class=\"nhsuk-u-visually-hidden\">Error: </span>"_m << error->message
       << "</span>"_m;
   }
   h << "<div class=\"nhsuk-date-input\" id=\""_m << name << "\">"_m;
-  const std::pair<const char*, const char*> parts[] = {{"day", "Day"}, {"month", "Month"},
-                                                        {"year", "Year"}};
+  const std::pair<const char*, const char*> parts[] = {
+      {"day", "Day"}, {"month", "Month"}, {"year", "Year"}};
   for (const auto& [part, label] : parts) {
     const std::string id = std::string(name) + "-" + part;
     h << "<div class=\"nhsuk-date-input__item\"><div class=\"nhsuk-form-group\">"
@@ -353,8 +371,7 @@ std::optional<double> ReadNumber(std::string_view text) {
 }
 
 // Reads the figure fields ("value", and "denominator" for ratio charts) into `input`.
-void ReadFigure(FormState& form, const domain::Measure& measure,
-                domain::ObservationInput& input) {
+void ReadFigure(FormState& form, const domain::Measure& measure, domain::ObservationInput& input) {
   const auto value = ReadNumber(form.Value("value"));
   if (form.Value("value").empty()) {
     form.Fail("value", "Enter the figure");
@@ -403,7 +420,8 @@ void FigureFields(Html& h, const FormState& form, const domain::Measure& measure
 }
 
 void MeasureCaption(Html& h, const domain::Measure& measure, std::string_view team_name) {
-  h << "<span class=\"nhsuk-caption-l\">"_m << team_name << "<span class=\"nhsuk-u-visually-hidden\"> \u2013 </span></span>"_m;
+  h << "<span class=\"nhsuk-caption-l\">"_m << team_name
+    << "<span class=\"nhsuk-u-visually-hidden\"> \u2013 </span></span>"_m;
   (void)measure;
 }
 
@@ -440,7 +458,8 @@ void MeasureLive(Html& h, const MeasureSnapshot& snapshot, bool can_correct, boo
     << "</strong></p></div>"_m;
   h << "<p class=\"es-reading-text\">"_m << analysis.summary.reading << "</p>"_m;
   h << "<figure class=\"es-chart\">"_m;
-  h.Trusted(ChartSvg(snapshot, 900, 420, std::string("measure-").append(std::to_string(measure.id.value))));
+  h.Trusted(ChartSvg(snapshot, 900, 420,
+                     std::string("measure-").append(std::to_string(measure.id.value))));
   h << "</figure>"_m;
   for (const spc::Warning& warning : analysis.warnings) {
     h << "<p class=\"nhsuk-body-s\">Note: "_m << warning.message << "</p>"_m;
@@ -452,54 +471,72 @@ void MeasureLive(Html& h, const MeasureSnapshot& snapshot, bool can_correct, boo
   h << "<h2 class=\"nhsuk-heading-m\" id=\"table\">The figures</h2>"_m;
   if (shown < total) {
     h << "<p>The latest "_m << shown << " of "_m << total << " figures. <a href=\""_m
-      << MeasurePath(measure, "?all=1#table") << "\">Show all "_m << total
-      << " figures</a></p>"_m;
+      << MeasurePath(measure, "?all=1#table") << "\">Show all "_m << total << " figures</a></p>"_m;
   }
+  // NHS.UK's responsive table: on a phone each row stacks into a block of "heading value" lines,
+  // so nothing (the "Correct" link least of all) is off the right edge of the screen. The box
+  // scrolls only where a wide table meets a narrow window above phone width.
+  const bool ratio = HasDenominator(measure.chart);
   h << "<div class=\"es-table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table\">"
-       "<table class=\"nhsuk-table\"><caption class=\"nhsuk-table__caption "
-       "nhsuk-u-visually-hidden\">Figures for "_m
+       "<table class=\"nhsuk-table nhsuk-table--responsive\" role=\"table\">"
+       "<caption class=\"nhsuk-table__caption nhsuk-u-visually-hidden\">Figures for "_m
     << measure.name
-    << ", newest first</caption><thead class=\"nhsuk-table__head\"><tr class=\"nhsuk-table__row\">"
-       "<th class=\"nhsuk-table__header\" scope=\"col\">Period</th>"
-       "<th class=\"nhsuk-table__header nhsuk-table__header--numeric\" scope=\"col\">Figure</th>"_m;
-  if (HasDenominator(measure.chart)) {
-    h << "<th class=\"nhsuk-table__header nhsuk-table__header--numeric\" scope=\"col\">Out of"
-         "</th>"_m;
-  }
-  h << "<th class=\"nhsuk-table__header nhsuk-table__header--numeric\" scope=\"col\">Mean</th>"
-       "<th class=\"nhsuk-table__header nhsuk-table__header--numeric\" scope=\"col\">Limits</th>"
-       "<th class=\"nhsuk-table__header\" scope=\"col\">What it shows</th>"_m;
+    << ", newest first</caption><thead class=\"nhsuk-table__head\" role=\"rowgroup\">"
+       "<tr class=\"nhsuk-table__row\" role=\"row\">"_m;
+  const auto header = [&h](std::string_view text, bool numeric) {
+    h << "<th class=\"nhsuk-table__header"_m << (numeric ? " nhsuk-table__header--numeric"_m : ""_m)
+      << "\" scope=\"col\" role=\"columnheader\">"_m << text << "</th>"_m;
+  };
+  // Opens a cell with its heading for the stacked (phone) layout.
+  const auto cell = [&h](std::string_view heading, bool numeric) {
+    h << "<td class=\"nhsuk-table__cell"_m << (numeric ? " nhsuk-table__cell--numeric"_m : ""_m)
+      << "\" role=\"cell\">"_m;
+    if (!heading.empty()) {
+      h << "<span class=\"nhsuk-table__heading\" aria-hidden=\"true\">"_m << heading
+        << " </span>"_m;
+    }
+  };
+  header("Period", false);
+  header("Figure", true);
+  if (ratio) header("Out of", true);
+  header("Mean", true);
+  header("Limits", true);
+  header("What it shows", false);
   if (can_correct) {
-    h << "<th class=\"nhsuk-table__header\" scope=\"col\"><span "
+    h << "<th class=\"nhsuk-table__header\" scope=\"col\" role=\"columnheader\"><span "
          "class=\"nhsuk-u-visually-hidden\">Action</span></th>"_m;
   }
   h << "</tr></thead><tbody class=\"nhsuk-table__body\">"_m;
   for (size_t k = 0; k < shown; ++k) {
     const spc::Point& point = analysis.points[total - 1 - k];
     const std::string period = point.row < snapshot.dates.size() ? snapshot.dates[point.row] : "";
-    h << "<tr class=\"nhsuk-table__row\"><td class=\"nhsuk-table__cell\">"_m << FormatDate(period)
-      << "</td><td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">"_m
-      << (point.has_value() ? WithUnit(point.value, measure.unit) : std::string("\u2013"))
+    h << "<tr class=\"nhsuk-table__row\" role=\"row\">"_m;
+    cell("Period", false);
+    h << FormatDate(period) << "</td>"_m;
+    cell("Figure", true);
+    h << (point.has_value() ? PlottedValue(point.value, measure) : std::string("\u2013"))
       << "</td>"_m;
-    if (HasDenominator(measure.chart)) {
-      h << "<td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">"_m
-        << FormatNumber(point.denominator) << "</td>"_m;
+    if (ratio) {
+      cell("Out of", true);
+      h << FormatNumber(point.denominator) << "</td>"_m;
     }
-    h << "<td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">"_m
-      << FormatNumber(point.centre) << "</td><td class=\"nhsuk-table__cell "
-                                       "nhsuk-table__cell--numeric\">"_m;
+    cell("Mean", true);
+    h << Scaled(point.centre, measure) << "</td>"_m;
+    cell("Limits", true);
     if (point.lower == point.lower || point.upper == point.upper) {
-      h << FormatNumber(point.lower) << " to "_m << FormatNumber(point.upper);
+      h << Scaled(point.lower, measure) << " to "_m << Scaled(point.upper, measure);
     } else {
       h << "\u2013"_m;
     }
-    h << "</td><td class=\"nhsuk-table__cell\">"_m;
-    Tag(h, PointWords(point), PointColour(point));
     h << "</td>"_m;
+    cell("What it shows", false);
+    h << "<span>"_m;
+    Tag(h, PointWords(point), PointColour(point));
+    h << "</span></td>"_m;
     if (can_correct) {
-      h << "<td class=\"nhsuk-table__cell\"><a href=\""_m
-        << MeasurePath(measure, "/correct?period=" + period) << "\">Correct<span "
-                                                               "class=\"nhsuk-u-visually-hidden\"> the figure for "_m
+      cell({}, false);
+      h << "<a href=\""_m << MeasurePath(measure, "/correct?period=" + period)
+        << "\">Correct<span class=\"nhsuk-u-visually-hidden\"> the figure for "_m
         << FormatDate(period) << "</span></a></td>"_m;
     }
     h << "</tr>"_m;
@@ -548,8 +585,13 @@ Response MeasurePage(PageContext& page) {
     for (const domain::Annotation& annotation : snapshot->annotations) {
       h << "<li><strong>"_m << FormatDate(annotation.period) << "</strong> "_m;
       const std::string_view kind = domain::Name(annotation.kind);
-      Tag(h, kind == "rebase" ? "Rebase" : kind == "pdsa" ? "PDSA cycle" : "Note",
-          kind == "rebase" ? "purple" : kind == "pdsa" ? "green" : "grey");
+      Tag(h,
+          kind == "rebase" ? "Rebase"
+          : kind == "pdsa" ? "PDSA cycle"
+                           : "Note",
+          kind == "rebase" ? "purple"
+          : kind == "pdsa" ? "green"
+                           : "grey");
       h << " "_m << annotation.text << "</li>"_m;
     }
     h << "</ul>"_m;
@@ -563,14 +605,14 @@ Response MeasurePage(PageContext& page) {
          "scope=\"col\">Mean</th></tr></thead><tbody class=\"nhsuk-table__body\">"_m;
     for (const spc::Phase& phase : snapshot->analysis->phases) {
       const auto& points = snapshot->analysis->points;
-      const std::string from = phase.first < points.size() &&
-                                       points[phase.first].row < snapshot->dates.size()
-                                   ? snapshot->dates[points[phase.first].row]
-                                   : "";
+      const std::string from =
+          phase.first < points.size() && points[phase.first].row < snapshot->dates.size()
+              ? snapshot->dates[points[phase.first].row]
+              : "";
       h << "<tr class=\"nhsuk-table__row\"><td class=\"nhsuk-table__cell\">"_m << FormatDate(from)
         << "</td><td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">"_m << phase.n
         << "</td><td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">"_m
-        << FormatNumber(phase.centre) << "</td></tr>"_m;
+        << Scaled(phase.centre, *measure) << "</td></tr>"_m;
     }
     h << "</tbody></table>"_m;
   }
@@ -592,7 +634,7 @@ Response MeasurePage(PageContext& page) {
   row("Team", team_name);
   row("Chart", std::string(ChartWords(measure->chart)));
   row("Better is", std::string(DirectionWords(measure->direction)));
-  row("Target", measure->target ? WithUnit(*measure->target, measure->unit) : "None");
+  row("Target", measure->target ? PlottedValue(*measure->target, *measure) : "None");
   row("How often", std::string(FrequencyWords(measure->frequency)));
   row("Kind", std::string(KindWords(measure->kind)));
   SummaryList(h, rows);
@@ -623,8 +665,8 @@ Response AddFormPage(PageContext& page, const domain::Measure& measure, FormStat
     << "\" method=\"post\" novalidate>"_m;
   CsrfField(h, page.viewer.csrf_token);
   DateInput(h, form, "period", "Which day is the figure for?",
-            std::string("The start of the period. ") + std::string(FrequencyWords(measure.frequency)) +
-                ". For example, 26 11 2026");
+            std::string("The start of the period. ") +
+                std::string(FrequencyWords(measure.frequency)) + ". For example, 26 11 2026");
   FigureFields(h, form, measure);
   Button(h, "Continue");
   h << "</form></div></div>"_m;
@@ -656,8 +698,10 @@ Response CheckPage(PageContext& page, const domain::Measure& measure,
   h << "<h1 class=\"nhsuk-heading-l\">"_m;
   MeasureCaption(h, measure, measure.name);
   h << "Check your figure</h1>"_m;
-  const std::string change = MeasurePath(measure, "/add?period=" + input.period +
-                                                      "&value=" + FormatNumber(input.value, 10));
+  // "Change" (and Back) go to the first step with everything entered, the total too.
+  std::string change = MeasurePath(
+      measure, "/add?period=" + input.period + "&value=" + FormatNumber(input.value, 10));
+  if (input.denominator) change += "&denominator=" + FormatNumber(*input.denominator, 10);
   std::vector<SummaryRow> rows;
   SummaryRow period;
   period.key = "Day";
@@ -694,7 +738,7 @@ Response CheckPage(PageContext& page, const domain::Measure& measure,
   h << "</form></div></div>"_m;
   PageSpec spec;
   spec.title = "Check your figure: " + measure.name;
-  spec.back_href = MeasurePath(measure, "/add");
+  spec.back_href = change;
   return PageResponse(page.viewer, spec, h);
 }
 
@@ -720,7 +764,8 @@ Response CorrectPage(PageContext& page, const domain::Measure& measure, FormStat
   h << "Correct the figure for "_m << FormatDate(period) << "</h1>"_m;
   h << "<table class=\"nhsuk-table\"><caption class=\"nhsuk-table__caption "
        "nhsuk-table__caption--s\">History of this figure</caption><thead "
-       "class=\"nhsuk-table__head\"><tr class=\"nhsuk-table__row\"><th class=\"nhsuk-table__header\" "
+       "class=\"nhsuk-table__head\"><tr class=\"nhsuk-table__row\"><th "
+       "class=\"nhsuk-table__header\" "
        "scope=\"col\">Version</th><th class=\"nhsuk-table__header nhsuk-table__header--numeric\" "
        "scope=\"col\">Figure</th><th class=\"nhsuk-table__header\" scope=\"col\">Entered</th>"
        "</tr></thead><tbody class=\"nhsuk-table__body\">"_m;
@@ -762,16 +807,17 @@ Response AnnotatePage(PageContext& page, const domain::Measure& measure, FormSta
   ErrorSummary(h, form);
   h << "<h1 class=\"nhsuk-heading-l\">"_m;
   MeasureCaption(h, measure, measure.name);
-  h << "Add a note, PDSA cycle or rebase</h1><form action=\""_m
-    << MeasurePath(measure, "/annotate") << "\" method=\"post\" novalidate>"_m;
+  h << "Add a note, PDSA cycle or rebase</h1><form action=\""_m << MeasurePath(measure, "/annotate")
+    << "\" method=\"post\" novalidate>"_m;
   CsrfField(h, page.viewer.csrf_token);
   DateInput(h, form, "period", "Which day does it mark?",
             "The period on the chart where it belongs. For example, 1 4 2026");
-  Radios(h, form, "kind", "What kind of annotation is it?",
-         {{"note", "A note", "Something that explains a figure, such as a computer outage"},
-          {"pdsa", "A PDSA cycle", "A change you tested (plan, do, study, act)"},
-          {"rebase", "A rebase",
-           "The process has changed for good: the chart starts a new phase here, with new limits"}});
+  Radios(
+      h, form, "kind", "What kind of annotation is it?",
+      {{"note", "A note", "Something that explains a figure, such as a computer outage"},
+       {"pdsa", "A PDSA cycle", "A change you tested (plan, do, study, act)"},
+       {"rebase", "A rebase",
+        "The process has changed for good: the chart starts a new phase here, with new limits"}});
   Textarea(h, form, "text", "What happened, and why",
            "For a rebase, the reason the process changed. Do not include patient details.", 4);
   Button(h, "Add annotation");
@@ -801,6 +847,7 @@ void AddMeasurePages(Router& router, Api::Impl& impl) {
     }
     SetDate(form, "period", period);
     form.Set("value", std::string(page.request.Query("value").value_or("")));
+    form.Set("denominator", std::string(page.request.Query("denominator").value_or("")));
     return AddFormPage(page, *measure, form, 200);
   });
 
@@ -812,33 +859,32 @@ void AddMeasurePages(Router& router, Api::Impl& impl) {
     return CheckPage(page, *measure, *input);
   });
 
-  AddPage(router, impl, "POST", "/measures/{measure}/add/confirm",
-          [](PageContext& page) -> Response {
-            auto measure = PageMeasure(page, Action::kAddObservation);
-            if (!measure) return std::move(measure.error());
-            // The check page's hidden fields, read as the first step reads them.
-            FormState& form = page.form;
-            SetDate(form, "period", form.Value("period"));
-            auto input = ReadAdd(form, *measure);
-            if (!input) return AddFormPage(page, *measure, form, 422);
-            auto recorded = page.impl.Record(page.store, page.caller, *measure, {*input}, false);
-            if (!recorded) {
-              if (FormFailure(form, recorded.error(), "period-day")) {
-                if (recorded.error().status == 409) {
-                  form = FormState();
-                  SetDate(form, "period", input->period);
-                  form.Set("value", FormatNumber(input->value, 10));
-                  form.Fail("period-day", "There is already a figure for " +
-                                              FormatDate(input->period) +
-                                              ": choose another day, or correct that figure "
-                                              "from the measure's table");
-                }
-                return AddFormPage(page, *measure, form, recorded.error().status);
-              }
-              return FromRefusal(page.viewer, recorded.error());
+  AddPage(
+      router, impl, "POST", "/measures/{measure}/add/confirm", [](PageContext& page) -> Response {
+        auto measure = PageMeasure(page, Action::kAddObservation);
+        if (!measure) return std::move(measure.error());
+        // The check page's hidden fields, read as the first step reads them.
+        FormState& form = page.form;
+        SetDate(form, "period", form.Value("period"));
+        auto input = ReadAdd(form, *measure);
+        if (!input) return AddFormPage(page, *measure, form, 422);
+        auto recorded = page.impl.Record(page.store, page.caller, *measure, {*input}, false);
+        if (!recorded) {
+          if (FormFailure(form, recorded.error(), "period-day")) {
+            if (recorded.error().status == 409) {
+              form = FormState();
+              SetDate(form, "period", input->period);
+              form.Set("value", FormatNumber(input->value, 10));
+              form.Fail("period-day", "There is already a figure for " + FormatDate(input->period) +
+                                          ": choose another day, or correct that figure "
+                                          "from the measure's table");
             }
-            return Redirect(MeasurePath(*measure, "?added=" + input->period));
-          });
+            return AddFormPage(page, *measure, form, recorded.error().status);
+          }
+          return FromRefusal(page.viewer, recorded.error());
+        }
+        return Redirect(MeasurePath(*measure, "?added=" + input->period));
+      });
 
   AddPage(router, impl, "GET", "/measures/{measure}/correct", [](PageContext& page) -> Response {
     auto measure = PageMeasure(page, Action::kCorrectObservation);
@@ -881,41 +927,39 @@ void AddMeasurePages(Router& router, Api::Impl& impl) {
     return AnnotatePage(page, *measure, form, 200);
   });
 
-  AddPage(router, impl, "POST", "/measures/{measure}/annotate",
-          [](PageContext& page) -> Response {
-            auto measure = PageMeasure(page, Action::kAnnotateMeasure);
-            if (!measure) return std::move(measure.error());
-            FormState& form = page.form;
-            domain::Annotation annotation;
-            annotation.period = ReadDate(form, "period", "the annotation marks");
-            const auto kind = domain::ParseAnnotationKind(form.Value("kind"));
-            if (!kind) {
-              form.Fail("kind", "Choose a note, a PDSA cycle or a rebase");
-            } else {
-              annotation.kind = *kind;
-            }
-            std::string text(form.Value("text"));
-            while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-              text.pop_back();
-            }
-            if (text.empty()) {
-              form.Fail("text", kind == domain::AnnotationKind::kRebase
-                                    ? "Enter the reason for the rebase"
-                                    : "Enter what happened");
-            } else if (text.size() > 4000) {
-              form.Fail("text", "What happened must be 4,000 characters or fewer");
-            }
-            annotation.text = text;
-            if (!form.ok()) return AnnotatePage(page, *measure, form, 422);
-            auto added = page.impl.Annotate(page.store, page.caller, *measure, annotation);
-            if (!added) {
-              if (FormFailure(form, added.error(), "period-day")) {
-                return AnnotatePage(page, *measure, form, added.error().status);
-              }
-              return FromRefusal(page.viewer, added.error());
-            }
-            return Redirect(MeasurePath(*measure, "?annotated=1"));
-          });
+  AddPage(router, impl, "POST", "/measures/{measure}/annotate", [](PageContext& page) -> Response {
+    auto measure = PageMeasure(page, Action::kAnnotateMeasure);
+    if (!measure) return std::move(measure.error());
+    FormState& form = page.form;
+    domain::Annotation annotation;
+    annotation.period = ReadDate(form, "period", "the annotation marks");
+    const auto kind = domain::ParseAnnotationKind(form.Value("kind"));
+    if (!kind) {
+      form.Fail("kind", "Choose a note, a PDSA cycle or a rebase");
+    } else {
+      annotation.kind = *kind;
+    }
+    std::string text(form.Value("text"));
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+      text.pop_back();
+    }
+    if (text.empty()) {
+      form.Fail("text", kind == domain::AnnotationKind::kRebase ? "Enter the reason for the rebase"
+                                                                : "Enter what happened");
+    } else if (text.size() > 4000) {
+      form.Fail("text", "What happened must be 4,000 characters or fewer");
+    }
+    annotation.text = text;
+    if (!form.ok()) return AnnotatePage(page, *measure, form, 422);
+    auto added = page.impl.Annotate(page.store, page.caller, *measure, annotation);
+    if (!added) {
+      if (FormFailure(form, added.error(), "period-day")) {
+        return AnnotatePage(page, *measure, form, added.error().status);
+      }
+      return FromRefusal(page.viewer, added.error());
+    }
+    return Redirect(MeasurePath(*measure, "?annotated=1"));
+  });
 }
 
 }  // namespace everyseat::server::web

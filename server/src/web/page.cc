@@ -12,7 +12,8 @@ constexpr std::string_view kNhsLogo =
     "<svg class=\"nhsuk-header__logo\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 200 80\" "
     "height=\"40\" width=\"100\" focusable=\"false\" role=\"img\" aria-label=\"NHS\"><title>NHS"
     "</title><path fill=\"currentcolor\" d=\"M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 "
-    "10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 "
+    "10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 "
+    "7.5s-12.5-1.5-16-3.5L135 "
     "70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 "
     "12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 "
     "45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 "
@@ -20,13 +21,18 @@ constexpr std::string_view kNhsLogo =
 
 constexpr std::string_view kUserIcon =
     "<svg class=\"nhsuk-icon nhsuk-icon--user\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
-    "24 24\" width=\"16\" height=\"16\" focusable=\"false\" aria-hidden=\"true\"><path d=\"M12 1a11 "
+    "24 24\" width=\"16\" height=\"16\" focusable=\"false\" aria-hidden=\"true\"><path d=\"M12 "
+    "1a11 "
     "11 0 1 1 0 22 11 11 0 0 1 0-22Zm0 2a9 9 0 0 0-5 16.5V18a4 4 0 0 1 4-4h2a4 4 0 0 1 4 4v1.5A9 9 "
     "0 0 0 12 3Zm0 3a3.5 3.5 0 1 1-3.5 3.5A3.4 3.4 0 0 1 12 6Z\"/></svg>";
 
-void NavItem(Html& h, std::string_view href, std::string_view text, bool current) {
+// `live_id`: the item is a live region of that id (main.ts refreshes it with the page's regions).
+void NavItem(Html& h, std::string_view href, std::string_view text, bool current,
+             std::string_view live_id = {}) {
   h << "<li class=\"nhsuk-header__navigation-item"_m
-    << (current ? " nhsuk-header__navigation-item--current"_m : ""_m) << "\">"_m
+    << (current ? " nhsuk-header__navigation-item--current"_m : ""_m) << "\""_m;
+  if (!live_id.empty()) h << " id=\""_m << live_id << "\" data-live-region"_m;
+  h << ">"_m
     << "<a class=\"nhsuk-header__navigation-link\" href=\""_m << href << "\""_m;
   if (current) {
     h << " aria-current=\"page\"><strong class=\"nhsuk-header__navigation-item-current-fallback\">"_m
@@ -61,10 +67,11 @@ void Header(Html& h, const Viewer& viewer, std::string_view nav) {
          "<div class=\"nhsuk-header__navigation-container nhsuk-width-container\">"
          "<ul class=\"nhsuk-header__navigation-list\">"_m;
     NavItem(h, "/", "Home", nav == "home");
-    const std::string alerts =
-        viewer.unseen_alerts > 0 ? "Alerts (" + std::to_string(viewer.unseen_alerts) + " new)"
-                                 : "Alerts";
-    NavItem(h, "/alerts", alerts, nav == "alerts");
+    const std::string alerts = viewer.unseen_alerts > 0
+                                   ? "Alerts (" + std::to_string(viewer.unseen_alerts) + " new)"
+                                   : "Alerts";
+    // Live, so that the count of new alerts follows the alerts a live update brings.
+    NavItem(h, "/alerts", alerts, nav == "alerts", "es-nav-alerts");
     if (viewer.admin || viewer.leads_a_team) NavItem(h, "/admin", "Admin", nav == "admin");
     h << "<li class=\"nhsuk-header__menu\" hidden><button class=\"nhsuk-header__menu-toggle "
          "nhsuk-header__navigation-link\" id=\"toggle-menu\" aria-expanded=\"false\">"
@@ -90,14 +97,15 @@ Response PageResponse(const Viewer& viewer, const PageSpec& spec, const Html& co
   Html h;
   h << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"_m;
   if (spec.has_errors) h << "Error: "_m;
-  h << spec.title << " \u2013 everyseat</title>"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, "
-                     "viewport-fit=cover\"><meta name=\"theme-color\" content=\"#005eb8\">"
-                     "<link rel=\"icon\" href=\"/assets/images/favicon.ico\" sizes=\"48x48\">"
-                     "<link rel=\"icon\" href=\"/assets/images/favicon.svg\" sizes=\"any\" "
-                     "type=\"image/svg+xml\">"
-                     "<link rel=\"stylesheet\" href=\"/assets/app.css\">"
-                     "<script type=\"module\" src=\"/assets/app.js\"></script></head><body"_m;
+  h << spec.title
+    << " \u2013 everyseat</title>"
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, "
+       "viewport-fit=cover\"><meta name=\"theme-color\" content=\"#005eb8\">"
+       "<link rel=\"icon\" href=\"/assets/images/favicon.ico\" sizes=\"48x48\">"
+       "<link rel=\"icon\" href=\"/assets/images/favicon.svg\" sizes=\"any\" "
+       "type=\"image/svg+xml\">"
+       "<link rel=\"stylesheet\" href=\"/assets/app.css\">"
+       "<script type=\"module\" src=\"/assets/app.js\"></script></head><body"_m;
   if (!spec.live_measure.empty()) h << " data-live-measure=\""_m << spec.live_measure << "\""_m;
   if (!spec.live_teams.empty()) h << " data-live-team=\""_m << spec.live_teams << "\""_m;
   h << "><a class=\"nhsuk-skip-link\" data-module=\"nhsuk-skip-link\" href=\"#maincontent\">"
@@ -126,8 +134,8 @@ Response Redirect(std::string_view location) {
   response.status = 303;
   // Only paths of this service (never another site: "//host" or "/\host" are not paths here).
   std::string target(location);
-  if (target.empty() || target[0] != '/' || (target.size() > 1 && (target[1] == '/' ||
-                                                                    target[1] == '\\'))) {
+  if (target.empty() || target[0] != '/' ||
+      (target.size() > 1 && (target[1] == '/' || target[1] == '\\'))) {
     target = "/";
   }
   response.headers.emplace_back("Location", target);
@@ -201,7 +209,25 @@ namespace {
 
 bool IsForm(const Request& request) {
   const auto type = request.Header("Content-Type");
-  return type && type->substr(0, 33) == "application/x-www-form-urlencoded";
+  return type &&
+         (type->substr(0, 33) == "application/x-www-form-urlencoded" || IsMultipartFormData(*type));
+}
+
+// Reads a POSTed form (IsForm) into page.form, and a multipart form's files into page.files; the
+// error page when it cannot be read.
+std::optional<Response> ReadForm(PageContext& page) {
+  const std::string_view type = page.request.Header("Content-Type").value_or("");
+  if (IsMultipartFormData(type)) {
+    auto parts = ParseFormData(type, page.request.body);
+    if (!parts) return ErrorPage(page.viewer, 400, "the form could not be read: " + parts.error());
+    page.form = FormState(std::move(parts->fields));
+    page.files = std::move(parts->files);
+    return std::nullopt;
+  }
+  auto fields = ParseUrlEncoded(page.request.body);
+  if (!fields) return ErrorPage(page.viewer, 400, "the form could not be read");
+  page.form = FormState(std::move(*fields));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -215,11 +241,12 @@ void AddPage(Router& router, Api::Impl& impl, std::string method, std::string pa
                if (!lease) return FromRefusal(anonymous, lease.error());
                const auto secret = SessionSecret(r);
                const std::string next = r.method == "GET" ? r.target : std::string("/");
-               if (!secret) return FromRefusal(anonymous, api::Refuse(401, "sign in first").value(), next);
+               if (!secret)
+                 return FromRefusal(anonymous, api::Refuse(401, "sign in first").value(), next);
                auto caller = impl.SessionCaller(**lease, *secret);
                if (!caller) return FromRefusal(anonymous, caller.error(), next);
 
-               PageContext page{impl, **lease, r, std::move(*caller), {}, {}};
+               PageContext page{impl, **lease, r, std::move(*caller), {}, {}, {}};
                page.viewer.signed_in = true;
                page.viewer.csrf_token = CsrfToken(*secret);
                if (auto person = page.store.GetPerson(page.caller.org, *page.caller.person)) {
@@ -229,21 +256,18 @@ void AddPage(Router& router, Api::Impl& impl, std::string method, std::string pa
                  page.viewer.organisation = organisation->name;
                }
                const auto& principal = std::get<domain::PersonPrincipal>(page.caller.principal);
-               page.viewer.admin =
-                   std::find(principal.roles.begin(), principal.roles.end(),
-                             domain::OrgRole::kAdmin) != principal.roles.end();
-               page.viewer.leads_a_team =
-                   std::any_of(principal.memberships.begin(), principal.memberships.end(),
-                               [](const domain::Membership& m) {
-                                 return m.role == domain::TeamRole::kLead;
-                               });
+               page.viewer.admin = std::find(principal.roles.begin(), principal.roles.end(),
+                                             domain::OrgRole::kAdmin) != principal.roles.end();
+               page.viewer.leads_a_team = std::any_of(
+                   principal.memberships.begin(), principal.memberships.end(),
+                   [](const domain::Membership& m) { return m.role == domain::TeamRole::kLead; });
                if (auto teams = MyTeams(page)) {
                  store::NotificationQuery query;
                  for (const domain::Team& team : *teams) query.teams.push_back(team.id);
                  query.unseen_only = true;
                  query.limit = 100;
-                 if (auto unseen =
-                         page.store.ListNotifications(page.caller.org, *page.caller.person, query)) {
+                 if (auto unseen = page.store.ListNotifications(page.caller.org,
+                                                                *page.caller.person, query)) {
                    page.viewer.unseen_alerts = unseen->size();
                  }
                }
@@ -252,9 +276,7 @@ void AddPage(Router& router, Api::Impl& impl, std::string method, std::string pa
                  if (!IsForm(r)) {
                    return ErrorPage(page.viewer, 415, "send the form as an HTML form");
                  }
-                 auto fields = ParseUrlEncoded(r.body);
-                 if (!fields) return ErrorPage(page.viewer, 400, "the form could not be read");
-                 page.form = FormState(std::move(*fields));
+                 if (auto unread = ReadForm(page)) return std::move(*unread);
                  if (!CsrfMatches(*secret, page.form.Value("csrf_token"))) {
                    return ErrorPage(page.viewer, 403,
                                     "the form has expired or did not come from this service: go "
@@ -292,6 +314,13 @@ bool Allowed(PageContext& page, domain::Action action, std::optional<domain::Tea
 namespace everyseat::server {
 
 void Api::Impl::AddPageRoutes(Router& router) {
+  // A browser asking for a page that does not exist gets a page; the API keeps its problems.
+  router.SetNotFound([](const Request& request) {
+    if (request.path.rfind("/api/", 0) == 0) {
+      return ProblemResponse(api::MakeProblem(404, "there is no resource at " + request.path));
+    }
+    return web::ErrorPage(web::Viewer{}, 404, "there is no page at this address");
+  });
   web::AddSessionPages(router, *this);
   web::AddHomePages(router, *this);
   web::AddMeasurePages(router, *this);

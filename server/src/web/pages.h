@@ -15,6 +15,7 @@
 #include "../api/context.h"
 #include "everyseat/spc/types.h"
 #include "html.h"
+#include "multipart.h"
 
 namespace everyseat::server::web {
 
@@ -60,13 +61,15 @@ struct PageContext {
   const Request& request;
   api::Caller caller;
   Viewer viewer;
-  FormState form;  // a POST's fields (empty for GET)
+  FormState form;                   // a POST's fields (empty for GET)
+  std::vector<UploadedFile> files;  // a multipart/form-data POST's files (multipart.h)
 };
 using PageHandler = std::function<Response(PageContext&)>;
 
 // Registers a page for signed-in people: without a session it redirects to /sign-in?next=PATH;
-// a POST must be a form (application/x-www-form-urlencoded) carrying the session's CSRF token in
-// the field csrf_token (403 otherwise).
+// a POST must be a form (application/x-www-form-urlencoded, or multipart/form-data whose files go
+// to PageContext::files) carrying the session's CSRF token in the field csrf_token (403
+// otherwise).
 void AddPage(Router& router, Api::Impl& impl, std::string method, std::string pattern,
              PageHandler handler);
 
@@ -104,8 +107,8 @@ void Icons(Html& h, const MeasureSnapshot& snapshot);
 [[nodiscard]] std::string LatestFigure(const MeasureSnapshot& snapshot);
 // The period the next figure is for: the one after the last (by the measure's frequency), or
 // today when there is none. "" when the next period is after today (nothing is due).
-[[nodiscard]] std::string DuePeriod(const domain::Measure& measure,
-                                    std::string_view last_period, std::string_view today);
+[[nodiscard]] std::string DuePeriod(const domain::Measure& measure, std::string_view last_period,
+                                    std::string_view today);
 [[nodiscard]] std::string Today();  // "YYYY-MM-DD", UTC
 
 // Plain English for the definition's choices.
@@ -115,6 +118,9 @@ void Icons(Html& h, const MeasureSnapshot& snapshot);
 [[nodiscard]] std::string_view KindWords(domain::MeasureKind kind);
 // A value with its unit: "96.2%", "14 patients".
 [[nodiscard]] std::string WithUnit(double value, std::string_view unit);
+// A value as the chart plots it, for people: a percentage on p and p' charts ("93.2%"), else
+// WithUnit with the measure's unit.
+[[nodiscard]] std::string PlottedValue(double value, const domain::Measure& measure);
 
 // The page areas.
 void AddSessionPages(Router& router, Api::Impl& impl);

@@ -50,7 +50,8 @@ void AddSessionPages(Router& router, Api::Impl& impl) {
     // Already signed in: straight on.
     if (const auto secret = SessionSecret(r)) {
       if (auto lease = impl.Connect()) {
-        if (impl.SessionCaller(**lease, *secret)) return Redirect(SafeNext(r.Query("next").value_or("/")));
+        if (impl.SessionCaller(**lease, *secret))
+          return Redirect(SafeNext(r.Query("next").value_or("/")));
       }
     }
     return SignInPage(FormState(), r.Query("next").value_or("/"));

@@ -62,9 +62,9 @@ struct Response {
 };
 
 // The fields of an application/x-www-form-urlencoded text (an HTML form's body, a query string):
-// "a=1&b=x+y" -> {{"a","1"},{"b","x y"}}, in order, repeats kept. nullopt for bad
-// percent-encoding.
-[[nodiscard]] std::optional<Fields> ParseUrlEncoded(std::string_view text);
+// "a=1&b=x+y" -> {{"a","1"},{"b","x y"}}, in order, repeats kept. Bad percent-encoding: the
+// error is the field's name (or "query" when the name itself is badly encoded).
+[[nodiscard]] tl::expected<Fields, std::string> ParseUrlEncoded(std::string_view text);
 
 // A text response (default text/plain; charset=utf-8).
 [[nodiscard]] Response TextResponse(int status, std::string body,
@@ -102,6 +102,9 @@ class Router {
   // into 500 problems and logs them).
   [[nodiscard]] Response Handle(Request& request) const;
 
+  // Answers requests whose path matches no route (default: a 404 problem document). Setup only.
+  void SetNotFound(Handler handler) { not_found_ = std::move(handler); }
+
   [[nodiscard]] std::span<const Route> routes() const { return routes_; }
   [[nodiscard]] const std::vector<std::string>& setup_errors() const { return setup_errors_; }
 
@@ -113,6 +116,7 @@ class Router {
   std::vector<Route> routes_;
   std::vector<std::vector<Segment>> segments_;  // parallel to routes_
   std::vector<std::string> setup_errors_;
+  Handler not_found_;
 };
 
 // Writes one line (no trailing newline; the sink adds it). Must be thread-safe: the server calls
