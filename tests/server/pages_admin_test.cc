@@ -18,37 +18,13 @@
 #include <gtest/gtest.h>
 
 #include "api_fixture.h"
+#include "form_encoding.h"
 
 namespace everyseat::server::testing {
 namespace {
 
 using nlohmann::json;
 using Form = std::vector<std::pair<std::string, std::string>>;
-
-std::string UrlEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
-
-std::string Encode(const Form& form) {
-  std::string body;
-  for (const auto& [name, value] : form) {
-    if (!body.empty()) body += '&';
-    body += UrlEncode(name) + "=" + UrlEncode(value);
-  }
-  return body;
-}
 
 // A browser with a cookie jar (the one session cookie this service sets).
 class Browser {
@@ -60,7 +36,7 @@ class Browser {
   // Posts a form; with_csrf adds the csrf_token field read from the last page seen.
   HttpResponse Post(const std::string& target, Form form, bool with_csrf = true) {
     if (with_csrf) form.emplace_back("csrf_token", csrf_);
-    return Send("POST", target, Encode(form));
+    return Send("POST", target, EncodeForm(form));
   }
 
   [[nodiscard]] const std::string& csrf() const { return csrf_; }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api_fixture.h"
+#include "form_encoding.h"
 
 namespace everyseat::server::testing {
 namespace {
@@ -29,22 +30,6 @@ struct Browser {
   std::string cookie;
   std::string csrf;
 };
-
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
 
 constexpr char kBoundary[] = "----everyseatTestBoundary7MA4YWxkTrZu0gW";
 
@@ -110,12 +95,7 @@ class PagesImportTest : public ApiFixture {
     return page;
   }
   HttpResponse PostForm(const Browser& browser, const std::string& target, const Fields& fields) {
-    std::string body;
-    for (const auto& [name, value] : fields) {
-      if (!body.empty()) body += '&';
-      body += UrlEncode(name) + "=" + UrlEncode(value);
-    }
-    return Send(browser, "POST", target, body, "application/x-www-form-urlencoded");
+    return Send(browser, "POST", target, EncodeForm(fields), "application/x-www-form-urlencoded");
   }
   HttpResponse PostFile(const Browser& browser, const Fields& fields, const std::string& filename,
                         const std::string& bytes) {

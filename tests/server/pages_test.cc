@@ -7,38 +7,12 @@
 #include <regex>
 
 #include "api_fixture.h"
+#include "form_encoding.h"
 
 namespace everyseat::server::testing {
 namespace {
 
 using nlohmann::json;
-
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
-
-std::string Encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += UrlEncode(name) + "=" + UrlEncode(value);
-  }
-  return body;
-}
 
 // A day `days_ago` days before today, as the pages' date fields and as YYYY-MM-DD.
 struct Day {
@@ -77,7 +51,7 @@ class PagesTest : public ApiFixture {
         {"Content-Type", "application/x-www-form-urlencoded"}};
     if (!who.cookie.empty()) headers.emplace_back("Cookie", "everyseat_session=" + who.cookie);
     HttpClient client(port(), std::chrono::milliseconds(30'000));
-    auto response = client.Request("POST", target, Encode(fields), headers);
+    auto response = client.Request("POST", target, EncodeForm(fields), headers);
     EXPECT_TRUE(response.has_value()) << target;
     return response.value_or(HttpResponse{});
   }

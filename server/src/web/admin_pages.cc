@@ -102,42 +102,6 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-std::string Trimmed(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return std::string(text.substr(begin, end - begin));
-}
-
-// A query parameter's value, percent-encoded.
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
-
-// A positive id typed or chosen in a form ("" or anything else: nullopt).
-std::optional<int64_t> ReadId(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  int64_t id = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    id = id * 10 + (c - '0');
-  }
-  return id > 0 ? std::optional<int64_t>(id) : std::nullopt;
-}
-
 // A team's path without the organisation's name, which every path starts with:
 // "Community/District Nursing".
 std::string TeamLabel(const domain::Team& team) {
@@ -147,16 +111,6 @@ std::string TeamLabel(const domain::Team& team) {
 
 std::string PersonPath(domain::PersonId person, std::string_view rest = {}) {
   return "/admin/people/" + std::to_string(person.value) + std::string(rest);
-}
-
-void SuccessBanner(Html& h, std::string_view message) {
-  h << "<div class=\"nhsuk-notification-banner nhsuk-notification-banner--success\" "
-       "data-module=\"nhsuk-notification-banner\" role=\"alert\" "
-       "aria-labelledby=\"es-banner-title\"><div class=\"nhsuk-notification-banner__header\">"
-       "<h2 class=\"nhsuk-notification-banner__title\" id=\"es-banner-title\">Success</h2></div>"
-       "<div class=\"nhsuk-notification-banner__content\">"
-       "<p class=\"nhsuk-notification-banner__heading\">"_m
-    << message << "</p></div></div>"_m;
 }
 
 // Only administrators and team leads use these pages (the header shows "Admin" to them alone).

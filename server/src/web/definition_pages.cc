@@ -78,20 +78,6 @@ std::string_view ChartHint(spc::Chart chart) {
   return "";
 }
 
-std::string Capitalised(std::string_view text) {
-  std::string out(text);
-  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  return out;
-}
-
-std::string Trimmed(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return std::string(text.substr(begin, end - begin));
-}
-
 // A textarea's text with the browser's CRLF line ends as LF, and no trailing space.
 std::string TextareaText(std::string_view text) {
   std::string out;

@@ -2,6 +2,7 @@
 // component templates.
 #include "html.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -236,6 +237,56 @@ void SummaryList(Html& h, const std::vector<SummaryRow>& rows) {
     h << "</div>"_m;
   }
   h << "</dl>"_m;
+}
+
+void SuccessBanner(Html& h, std::string_view message, const Html& more) {
+  h << "<div class=\"nhsuk-notification-banner nhsuk-notification-banner--success\" "
+       "data-module=\"nhsuk-notification-banner\" role=\"alert\" "
+       "aria-labelledby=\"es-banner-title\"><div class=\"nhsuk-notification-banner__header\">"
+       "<h2 class=\"nhsuk-notification-banner__title\" id=\"es-banner-title\">Success</h2></div>"
+       "<div class=\"nhsuk-notification-banner__content\">"
+       "<p class=\"nhsuk-notification-banner__heading\">"_m
+    << message << "</p>"_m << more << "</div></div>"_m;
+}
+
+std::string Trimmed(std::string_view text) {
+  size_t begin = 0;
+  size_t end = text.size();
+  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
+  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+std::string Capitalised(std::string_view text) {
+  std::string out(text);
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+std::optional<int64_t> ReadId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  int64_t id = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id > 0 ? std::optional<int64_t>(id) : std::nullopt;
 }
 
 std::string FormatNumber(double value, int decimals) {

@@ -154,6 +154,21 @@ struct SummaryRow {
 };
 void SummaryList(Html& h, const std::vector<SummaryRow>& rows);
 
+// The green "Success" notification banner at the top of a page after a change: the message as
+// its heading, then `more` (markup, e.g. a paragraph) if any.
+void SuccessBanner(Html& h, std::string_view message, const Html& more = Html());
+
+// --- Small text helpers for forms and addresses.
+
+// `text` without leading and trailing white space.
+[[nodiscard]] std::string Trimmed(std::string_view text);
+// `text` with its first letter capitalised (ASCII).
+[[nodiscard]] std::string Capitalised(std::string_view text);
+// `text` percent-encoded for a query string (unreserved characters kept).
+[[nodiscard]] std::string UrlEncode(std::string_view text);
+// A positive id typed or chosen in a form or a path ("12"); nullopt for anything else.
+[[nodiscard]] std::optional<int64_t> ReadId(std::string_view text);
+
 // A number as people read it: integers without decimals, others to at most `decimals` places,
 // thousands separated by commas. NaN: "–".
 [[nodiscard]] std::string FormatNumber(double value, int decimals = 2);

@@ -46,15 +46,11 @@ void DoneBanner(Html& h, const Request& request) {
   const int64_t updated = QueryCount(request, "updated").value_or(0);
   const int64_t unchanged = QueryCount(request, "unchanged").value_or(0);
   const int64_t teams = QueryCount(request, "teams").value_or(0);
-  h << "<div class=\"nhsuk-notification-banner nhsuk-notification-banner--success\" "
-       "data-module=\"nhsuk-notification-banner\" role=\"alert\" "
-       "aria-labelledby=\"es-banner-title\"><div class=\"nhsuk-notification-banner__header\">"
-       "<h2 class=\"nhsuk-notification-banner__title\" id=\"es-banner-title\">Success</h2></div>"
-       "<div class=\"nhsuk-notification-banner__content\">"
-       "<p class=\"nhsuk-notification-banner__heading\">Staff list imported</p><p>"_m
-    << Count(*rows, "person", "people") << " in the file: "_m << added << " added, "_m << updated
-    << " updated, "_m << unchanged << " unchanged. "_m << Count(teams, "new team", "new teams")
-    << " made.</p></div></div>"_m;
+  Html summary;
+  summary << "<p>"_m << Count(*rows, "person", "people") << " in the file: "_m << added
+          << " added, "_m << updated << " updated, "_m << unchanged << " unchanged. "_m
+          << Count(teams, "new team", "new teams") << " made.</p>"_m;
+  SuccessBanner(h, "Staff list imported", summary);
 }
 
 void ColumnRow(std::vector<SummaryRow>& rows, std::string_view column, bool required,

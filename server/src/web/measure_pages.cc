@@ -430,16 +430,6 @@ std::string TeamName(PageContext& page, domain::TeamId team) {
   return found ? found->name : std::string();
 }
 
-void SuccessBanner(Html& h, std::string_view message) {
-  h << "<div class=\"nhsuk-notification-banner nhsuk-notification-banner--success\" "
-       "data-module=\"nhsuk-notification-banner\" role=\"alert\" "
-       "aria-labelledby=\"es-banner-title\"><div class=\"nhsuk-notification-banner__header\">"
-       "<h2 class=\"nhsuk-notification-banner__title\" id=\"es-banner-title\">Success</h2></div>"
-       "<div class=\"nhsuk-notification-banner__content\">"
-       "<p class=\"nhsuk-notification-banner__heading\">"_m
-    << message << "</p></div></div>"_m;
-}
-
 // The chart, reading and table: the live region of the measure page.
 void MeasureLive(Html& h, const MeasureSnapshot& snapshot, bool can_correct, bool show_all) {
   const domain::Measure& measure = snapshot.measure;

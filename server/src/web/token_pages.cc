@@ -53,27 +53,6 @@ api::Outcome<std::vector<TokenTeam>> TokenTeams(PageContext& page) {
 
 std::string When(int64_t unix_seconds) { return FormatDate(domain::FormatIsoDate(unix_seconds)); }
 
-// A positive id from a form field or path (nullopt otherwise).
-std::optional<int64_t> ReadId(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  int64_t id = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    id = id * 10 + (c - '0');
-  }
-  return id > 0 ? std::optional<int64_t>(id) : std::nullopt;
-}
-
-void SuccessBanner(Html& h, std::string_view message) {
-  h << "<div class=\"nhsuk-notification-banner nhsuk-notification-banner--success\" "
-       "data-module=\"nhsuk-notification-banner\" role=\"alert\" "
-       "aria-labelledby=\"es-banner-title\"><div class=\"nhsuk-notification-banner__header\">"
-       "<h2 class=\"nhsuk-notification-banner__title\" id=\"es-banner-title\">Success</h2></div>"
-       "<div class=\"nhsuk-notification-banner__content\">"
-       "<p class=\"nhsuk-notification-banner__heading\">"_m
-    << message << "</p></div></div>"_m;
-}
-
 void TokenTable(Html& h, PageContext& page, const TokenTeam& team,
                 const std::vector<store::ApiToken>& tokens) {
   if (tokens.empty()) {
