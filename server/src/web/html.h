@@ -91,6 +91,7 @@ class FormState {
   explicit FormState(std::vector<std::pair<std::string, std::string>> values)
       : values_(std::move(values)) {}
 
+  // The field's value ("" when absent). The view is valid until the next Set.
   [[nodiscard]] std::string_view Value(std::string_view name) const;
   void Set(std::string name, std::string value);
   void Fail(std::string field, std::string message) {

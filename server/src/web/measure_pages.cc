@@ -316,7 +316,9 @@ std::string ReadDate(FormState& form, std::string_view name, std::string_view wh
   return buffer;
 }
 
-void SetDate(FormState& form, std::string_view name, std::string_view iso) {
+void SetDate(FormState& form, std::string_view name, std::string_view date) {
+  // A copy first: `date` may be a value of this form, which Set can move.
+  const std::string iso(date);
   if (iso.size() != 10) return;
   form.Set(std::string(name) + "-day",
            std::to_string(std::atoi(std::string(iso.substr(8, 2)).c_str())));
