@@ -246,7 +246,10 @@ void AddPage(Router& router, Api::Impl& impl, std::string method, std::string pa
                auto caller = impl.SessionCaller(**lease, *secret);
                if (!caller) return FromRefusal(anonymous, caller.error(), next);
 
-               PageContext page{impl, **lease, r, std::move(*caller), {}, {}, {}};
+               PageContext page{impl, **lease, r, std::move(*caller), {}, {}, {}, {}};
+               auto all_teams = page.store.ListTeams(page.caller.org);
+               if (!all_teams) return FromRefusal(anonymous, api::StoreRefusal(all_teams.error()));
+               page.teams = std::move(*all_teams);
                page.viewer.signed_in = true;
                page.viewer.csrf_token = CsrfToken(*secret);
                if (auto person = page.store.GetPerson(page.caller.org, *page.caller.person)) {
@@ -288,12 +291,10 @@ void AddPage(Router& router, Api::Impl& impl, std::string method, std::string pa
 }
 
 api::Outcome<std::vector<domain::Team>> MyTeams(PageContext& page) {
-  auto all = page.store.ListTeams(page.caller.org);
-  if (!all) return api::Refuse(all.error());
-  const domain::TeamTree tree(*all);
+  const domain::TeamTree tree(page.teams);
   const auto& person = std::get<domain::PersonPrincipal>(page.caller.principal);
   std::vector<domain::Team> mine;
-  for (const domain::Team& team : *all) {
+  for (const domain::Team& team : page.teams) {
     for (const domain::Membership& m : person.memberships) {
       if (m.team == team.id ||
           (m.role == domain::TeamRole::kLead && tree.IsAtOrBelow(team.id, m.team))) {
@@ -306,7 +307,10 @@ api::Outcome<std::vector<domain::Team>> MyTeams(PageContext& page) {
 }
 
 bool Allowed(PageContext& page, domain::Action action, std::optional<domain::TeamId> team) {
-  return page.impl.Authorise(page.store, page.caller, action, team).has_value();
+  const domain::TeamTree tree(page.teams);
+  return domain::Authorise(page.caller.principal, action, domain::Target{page.caller.org, team, {}},
+                           tree)
+      .allowed;
 }
 
 }  // namespace everyseat::server::web

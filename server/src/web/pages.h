@@ -63,6 +63,9 @@ struct PageContext {
   Viewer viewer;
   FormState form;                   // a POST's fields (empty for GET)
   std::vector<UploadedFile> files;  // a multipart/form-data POST's files (multipart.h)
+  // The organisation's teams, read once per request: MyTeams and Allowed decide from them
+  // instead of reading the team tree again for every question.
+  std::vector<domain::Team> teams;
 };
 using PageHandler = std::function<Response(PageContext&)>;
 
