@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "everyseat/domain/model.h"
+#include "everyseat/domain/story.h"
 
 namespace everyseat::domain {
 namespace {
@@ -72,6 +73,22 @@ constexpr Table<AnnotationKind, 3> kAnnotationKinds = {{
     {AnnotationKind::kRebase, "rebase"},
     {AnnotationKind::kPdsa, "pdsa"},
 }};
+constexpr Table<StoryState, 7> kStoryStates = {{
+    {StoryState::kDraft, "draft"},
+    {StoryState::kInModeration, "in_moderation"},
+    {StoryState::kAwaitingConsent, "awaiting_consent"},
+    {StoryState::kPublished, "published"},
+    {StoryState::kDeclined, "declined"},
+    {StoryState::kWithdrawn, "withdrawn"},
+    {StoryState::kRejected, "rejected"},
+}};
+
+constexpr Table<ConsentState, 3> kConsentStates = {{
+    {ConsentState::kPending, "pending"},
+    {ConsentState::kGiven, "given"},
+    {ConsentState::kDeclined, "declined"},
+}};
+
 constexpr Table<NotificationKind, 3> kNotificationKinds = {{
     {NotificationKind::kSpecialCause, "special_cause"},
     {NotificationKind::kVariationChanged, "variation_changed"},
@@ -105,6 +122,8 @@ std::string_view Name(MeasureKind v) { return NameOf(kMeasureKinds, v); }
 std::string_view Name(Frequency v) { return NameOf(kFrequencies, v); }
 std::string_view Name(AnnotationKind v) { return NameOf(kAnnotationKinds, v); }
 std::string_view Name(NotificationKind v) { return NameOf(kNotificationKinds, v); }
+std::string_view Name(StoryState v) { return NameOf(kStoryStates, v); }
+std::string_view Name(ConsentState v) { return NameOf(kConsentStates, v); }
 std::string_view Name(DeliveryState v) { return NameOf(kDeliveryStates, v); }
 
 std::optional<StaffGroup> ParseStaffGroup(std::string_view s) { return Lookup(kStaffGroups, s); }
@@ -115,6 +134,10 @@ std::optional<MeasureKind> ParseMeasureKind(std::string_view s) { return Lookup(
 std::optional<Frequency> ParseFrequency(std::string_view s) { return Lookup(kFrequencies, s); }
 std::optional<AnnotationKind> ParseAnnotationKind(std::string_view s) {
   return Lookup(kAnnotationKinds, s);
+}
+std::optional<StoryState> ParseStoryState(std::string_view s) { return Lookup(kStoryStates, s); }
+std::optional<ConsentState> ParseConsentState(std::string_view s) {
+  return Lookup(kConsentStates, s);
 }
 std::optional<NotificationKind> ParseNotificationKind(std::string_view s) {
   return Lookup(kNotificationKinds, s);

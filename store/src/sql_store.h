@@ -143,6 +143,32 @@ class SqlStore : public Store {
   Result<std::vector<domain::WebhookDelivery>> ListDeliveries(OrgId org, TeamId team,
                                                               int limit) override;
 
+  Result<domain::Story> CreateStory(const Actor& actor, const domain::Story& story) override;
+  Result<domain::Story> UpdateStory(const Actor& actor, const domain::Story& story,
+                                    std::string_view verb) override;
+  Result<domain::Story> GetStory(OrgId org, StoryId story) override;
+  Result<std::vector<domain::Story>> ListStories(OrgId org, const StoryQuery& query) override;
+  Result<domain::Consent> SetConsent(const Actor& actor, OrgId org, StoryId story, PersonId person,
+                                     domain::ConsentState state) override;
+  Result<void> ClearConsents(const Actor& actor, OrgId org, StoryId story) override;
+  Result<domain::Acknowledgement> AddAcknowledgement(const Actor& actor, OrgId org, StoryId story,
+                                                     const domain::Acknowledgement& ack) override;
+  Result<domain::Thanks> AddThanks(const Actor& actor, OrgId org, StoryId story,
+                                   const domain::Thanks& thanks) override;
+  Result<int64_t> PurgeStories(const Actor& actor, OrgId org, int64_t closed_before) override;
+  Result<int> GetStoryRetentionDays(OrgId org) override;
+  Result<void> SetStoryRetentionDays(const Actor& actor, OrgId org, int days) override;
+  Result<domain::Reflection> CreateReflection(const Actor& actor,
+                                              const domain::Reflection& reflection) override;
+  Result<domain::Reflection> GetReflection(OrgId org, ReflectionId reflection) override;
+  Result<std::vector<domain::Reflection>> ListReflections(OrgId org, int limit,
+                                                          int offset) override;
+  Result<domain::Reply> AddReply(const Actor& actor, const domain::Reply& reply) override;
+  Result<std::vector<domain::Reply>> ListReplies(OrgId org, ReflectionId reflection) override;
+  Result<domain::Reply> HideReply(const Actor& actor, OrgId org, ReplyId reply, PersonId moderator,
+                                  std::string_view reason) override;
+  Result<std::vector<domain::Reply>> ListRepliesBy(OrgId org, PersonId author) override;
+
   Result<void> Publish(std::string_view payload) override;
 
   Result<BackupInfo> Backup(std::string_view path) override;

@@ -47,6 +47,7 @@
 
 #include "everyseat/domain/ids.h"
 #include "everyseat/domain/model.h"
+#include "everyseat/domain/story.h"
 
 namespace everyseat::store {
 
@@ -58,7 +59,10 @@ using domain::NotificationId;
 using domain::ObservationId;
 using domain::OrgId;
 using domain::PersonId;
+using domain::ReflectionId;
+using domain::ReplyId;
 using domain::SessionId;
+using domain::StoryId;
 using domain::TagId;
 using domain::TeamId;
 using domain::TokenId;
@@ -134,9 +138,10 @@ struct SignInState {
 };
 
 struct AuditQuery {
-  std::string entity;     // "" = every entity
-  int64_t entity_id = 0;  // 0 = every id
-  int64_t after_id = 0;   // entries with a larger id only (paging)
+  std::string entity;             // "" = every entity
+  int64_t entity_id = 0;          // 0 = every id
+  std::optional<PersonId> actor;  // only the changes this person made (subject access)
+  int64_t after_id = 0;           // entries with a larger id only (paging)
   int limit = 100;
 };
 
@@ -145,6 +150,26 @@ struct NotificationQuery {
   bool unseen_only = false;   // only those `reader` has not marked seen
   int64_t after_id = 0;       // paging: ids greater than this
   int limit = 100;            // newest first
+};
+
+// Which stories ListStories returns; every condition given must hold. Newest first (by
+// published_at, then updated_at, then id).
+struct StoryQuery {
+  std::vector<domain::StoryState> states;  // empty: every state
+  std::optional<PersonId> author;
+  std::vector<PersonId> about_people;  // names at least one of these people (empty: anyone)
+  std::vector<TeamId> teams;           // belongs to or names one of these teams (empty: any team)
+  std::optional<TagId> value;
+  std::optional<TagId> behaviour;
+  std::optional<int64_t> published_from;    // published_at >= this
+  std::optional<int64_t> published_to;      // published_at < this
+  std::optional<int64_t> submitted_before;  // submitted_at < this
+  // Words to find in the title, text and learning (SQLite FTS5, PostgreSQL full-text search with
+  // English stemming; every word must match, a word also matches as a prefix). Only published
+  // stories are indexed, so a search finds published stories only. "" = no search.
+  std::string words;
+  int limit = 50;  // 0 = no limit
+  int offset = 0;
 };
 
 // A consistent copy of a database (Store::Backup).
@@ -370,6 +395,75 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<domain::WebhookDelivery>> ListDeliveries(OrgId org,
                                                                                     TeamId team,
                                                                                     int limit) = 0;
+
+  // --- Stories of leadership (domain/story.h). Audit entries of stories never hold their
+  // title, text or learning (they may carry patient details until a moderator removes them):
+  // only ids, state, tags and times.
+  // CreateStory ignores id, created_at, updated_at, consents, acknowledgements and thanks. Every
+  // person, team, measure and tag named must be in the organisation (kInvalid naming the field:
+  // "people", "teams", "team", "measure", "values", "behaviours"); values and behaviours must be
+  // tags of that kind. Audited as "story.create".
+  [[nodiscard]] virtual Result<domain::Story> CreateStory(const Actor& actor,
+                                                          const domain::Story& story) = 0;
+  // Replaces every stored field of story.id (its content, subjects, tags, state, times and
+  // moderation fields; not created_at, nor the consents, acknowledgements and thanks), with the
+  // checks of CreateStory. Audited as "story.<verb>" (e.g. "story.submit", "story.publish").
+  // The search index follows the state: a published story is indexed, any other is not.
+  [[nodiscard]] virtual Result<domain::Story> UpdateStory(const Actor& actor,
+                                                          const domain::Story& story,
+                                                          std::string_view verb) = 0;
+  [[nodiscard]] virtual Result<domain::Story> GetStory(OrgId org, StoryId story) = 0;
+  [[nodiscard]] virtual Result<std::vector<domain::Story>> ListStories(OrgId org,
+                                                                       const StoryQuery& query) = 0;
+  // Adds or replaces the consent of `person` (kInvalid, field "person", unless the story names
+  // them). Audited as "story.consent".
+  [[nodiscard]] virtual Result<domain::Consent> SetConsent(const Actor& actor, OrgId org,
+                                                           StoryId story, PersonId person,
+                                                           domain::ConsentState state) = 0;
+  // Removes every consent of the story (when it is edited back to a draft). Audited.
+  [[nodiscard]] virtual Result<void> ClearConsents(const Actor& actor, OrgId org,
+                                                   StoryId story) = 0;
+  // kConflict when this manager acknowledged the story already. Audited "story.acknowledge".
+  [[nodiscard]] virtual Result<domain::Acknowledgement> AddAcknowledgement(
+      const Actor& actor, OrgId org, StoryId story, const domain::Acknowledgement& ack) = 0;
+  // kConflict when this person thanked for the story already. Audited "story.thank".
+  [[nodiscard]] virtual Result<domain::Thanks> AddThanks(const Actor& actor, OrgId org,
+                                                         StoryId story,
+                                                         const domain::Thanks& thanks) = 0;
+  // Removes the title, text, learning and findings of every withdrawn, rejected or declined
+  // story closed before `closed_before` and not purged yet (purged = true); returns how many.
+  // One audit entry per story ("story.purge").
+  [[nodiscard]] virtual Result<int64_t> PurgeStories(const Actor& actor, OrgId org,
+                                                     int64_t closed_before) = 0;
+  // Days a withdrawn, rejected or declined story's text is kept before PurgeStories removes it
+  // (default 30; 0 to 3650, else kInvalid naming "retention_days").
+  [[nodiscard]] virtual Result<int> GetStoryRetentionDays(OrgId org) = 0;
+  [[nodiscard]] virtual Result<void> SetStoryRetentionDays(const Actor& actor, OrgId org,
+                                                           int days) = 0;
+
+  // --- Leaders' reflections and the replies of staff. CreateReflection and AddReply ignore id
+  // and created_at (and a reply's hidden fields).
+  [[nodiscard]] virtual Result<domain::Reflection> CreateReflection(
+      const Actor& actor, const domain::Reflection& reflection) = 0;
+  [[nodiscard]] virtual Result<domain::Reflection> GetReflection(OrgId org,
+                                                                 ReflectionId reflection) = 0;
+  // Newest first; 0 = no limit.
+  [[nodiscard]] virtual Result<std::vector<domain::Reflection>> ListReflections(OrgId org,
+                                                                                int limit,
+                                                                                int offset) = 0;
+  [[nodiscard]] virtual Result<domain::Reply> AddReply(const Actor& actor,
+                                                       const domain::Reply& reply) = 0;
+  // Oldest first, hidden ones included (the caller decides what to show).
+  [[nodiscard]] virtual Result<std::vector<domain::Reply>> ListReplies(OrgId org,
+                                                                       ReflectionId reflection) = 0;
+  // Hides a reply with the moderator's recorded reason (kInvalid, field "reason", when empty;
+  // kConflict when hidden already). Audited "reply.hide" with the reason.
+  [[nodiscard]] virtual Result<domain::Reply> HideReply(const Actor& actor, OrgId org,
+                                                        ReplyId reply, PersonId moderator,
+                                                        std::string_view reason) = 0;
+  // Every reflection and reply a person wrote (subject access).
+  [[nodiscard]] virtual Result<std::vector<domain::Reply>> ListRepliesBy(OrgId org,
+                                                                         PersonId author) = 0;
 
   // --- Events between server nodes. Publish sends `payload` (at most 7,000 bytes of JSON) to
   // every process listening on this database (PostgreSQL NOTIFY on a channel of the database and
