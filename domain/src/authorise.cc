@@ -29,6 +29,7 @@ constexpr Grants kModerator = 1u << 5;    // organisation roles
 constexpr Grants kEquality = 1u << 6;
 constexpr Grants kBoard = 1u << 7;
 constexpr Grants kAdmin = 1u << 8;
+constexpr Grants kAnyLead = 1u << 9;  // a lead of any team of the organisation
 
 struct Rule {
   Action action;
@@ -73,8 +74,9 @@ constexpr std::array kPolicy = {
     Rule{Action::kImportStaff, "import_staff", "import the staff list", Scope::kOrg, kAdmin},
     // The read-only roles, each for its own view.
     Rule{Action::kModerateStories, "moderate_stories", "moderate stories", Scope::kOrg, kModerator},
+    // Recognition equity: "for people with the equality or board role" (issue 5).
     Rule{Action::kViewRecognitionEquity, "view_recognition_equity", "view recognition equity",
-         Scope::kOrg, kEquality},
+         Scope::kOrg, kEquality | kBoard},
     Rule{Action::kViewBoard, "view_board", "view the board view", Scope::kOrg, kBoard | kAdmin},
     // Stories: "anyone records"; "their line manager acknowledges it"; a team lead
     // "acknowledges stories about the team".
@@ -86,6 +88,12 @@ constexpr std::array kPolicy = {
     Rule{Action::kAnswerPulse, "answer_pulse", "answer the pulse", Scope::kTeam, kMember},
     Rule{Action::kViewPulseResults, "view_pulse_results", "view pulse results", Scope::kTeam,
          kMember | kLead | kBoard | kAdmin},
+    // Reflections: "anyone with the lead, board or admin role posts ...; all staff can reply and
+    // question" (issue 5). Hiding a reply is moderation (kModerateStories).
+    Rule{Action::kPostReflection, "post_reflection", "post reflections", Scope::kOrg,
+         kAnyLead | kBoard | kAdmin},
+    Rule{Action::kReplyToReflection, "reply_to_reflection", "reply to reflections", Scope::kOrg,
+         kAnyPerson},
 };
 
 constexpr std::array<Action, kPolicy.size()> MakeAllActions() {
@@ -147,6 +155,11 @@ Decision DecidePerson(const PersonPrincipal& p, const Rule& rule, const Target& 
   if ((g & kEquality) != 0 && HasRole(p, OrgRole::kEquality)) return Decision::Allow();
   if ((g & kBoard) != 0 && HasRole(p, OrgRole::kBoard)) return Decision::Allow();
   if ((g & kAdmin) != 0 && HasRole(p, OrgRole::kAdmin)) return Decision::Allow();
+  if ((g & kAnyLead) != 0 &&
+      std::any_of(p.memberships.begin(), p.memberships.end(),
+                  [](const Membership& m) { return m.role == TeamRole::kLead; })) {
+    return Decision::Allow();
+  }
 
   std::vector<std::string> could;
   if (team) {
@@ -160,6 +173,7 @@ Decision DecidePerson(const PersonPrincipal& p, const Rule& rule, const Target& 
     }
   }
   if ((g & kLineManager) != 0) could.emplace_back("the line manager of the story's subject");
+  if ((g & kAnyLead) != 0) could.emplace_back("a team lead");
   if ((g & kModerator) != 0) could.emplace_back("a moderator");
   if ((g & kEquality) != 0) could.emplace_back("an equality lead");
   if ((g & kBoard) != 0) could.emplace_back("a board member");

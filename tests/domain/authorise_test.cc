@@ -100,12 +100,14 @@ constexpr std::array kMatrix = {
   Expected{Action::kAdminister,            {"....", "....", "YYY.", "....", "....",  "....",  "...Y",  "...."}},
   Expected{Action::kImportStaff,           {"....", "....", "YYY.", "....", "....",  "....",  "...Y",  "...."}},
   Expected{Action::kModerateStories,       {"....", "....", "....", "....", "YYY.",  "....",  "....",  "...."}},
-  Expected{Action::kViewRecognitionEquity, {"....", "....", "....", "....", "....",  "YYY.",  "....",  "...."}},
+  Expected{Action::kViewRecognitionEquity, {"....", "....", "....", "YYY.", "....",  "YYY.",  "....",  "...."}},
   Expected{Action::kViewBoard,             {"....", "....", "YYY.", "YYY.", "....",  "....",  "...Y",  "...."}},
   Expected{Action::kRecordStory,           {"YYY.", "YYY.", "YYY.", "YYY.", "YYY.",  "YYY.",  "...Y",  "...."}},
   Expected{Action::kAcknowledgeStory,      {"....", "YY..", "....", "....", "....",  "....",  "...Y",  "...."}},
   Expected{Action::kAnswerPulse,           {"Y...", "Y...", "....", "....", "....",  "....",  "...Y",  "...."}},
   Expected{Action::kViewPulseResults,      {"Y...", "YY..", "YYY.", "YYY.", "....",  "....",  "...Y",  "...."}},
+  Expected{Action::kPostReflection,        {"....", "YYY.", "YYY.", "YYY.", "....",  "....",  "...Y",  "...."}},
+  Expected{Action::kReplyToReflection,     {"YYY.", "YYY.", "YYY.", "YYY.", "YYY.",  "YYY.",  "...Y",  "...."}},
 };
 // clang-format on
 
@@ -148,7 +150,7 @@ TEST(AuthoriseMatrix, RefusesEveryForbiddenCellAndAllowsEveryAllowedCell) {
       }
     }
   }
-  EXPECT_EQ(allowed + refused, 18 * 8 * 4);
+  EXPECT_EQ(allowed + refused, 20 * 8 * 4);
 }
 
 TEST(AuthoriseMatrix, RefusesEveryActionOnAnotherOrganisationsTarget) {

@@ -47,6 +47,8 @@ enum class Action {
   kAcknowledgeStory,       // acknowledge a story about a member of staff
   kAnswerPulse,            // answer a team's culture pulse
   kViewPulseResults,       // see a team's pulse results (small groups suppressed elsewhere)
+  kPostReflection,         // post a leader's reflection (what I learned, got wrong, changed)
+  kReplyToReflection,      // reply to, or question, a leader's reflection
 };
 
 // Every action, in declaration order (for tests, documentation and the audit view).
