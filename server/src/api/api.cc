@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <utility>
 
 #include "context.h"
@@ -326,7 +327,43 @@ tl::expected<void, std::string> Api::Listen() {
   impl_->listener = std::thread([impl = impl_.get(), opened = std::move(*events)]() mutable {
     impl->ListenLoop(std::move(opened));
   });
+  impl_->housekeeper = std::thread([impl = impl_.get()] { impl->HousekeepingLoop(); });
   return {};
+}
+
+tl::expected<int64_t, std::string> Api::PurgeExpiredStories() {
+  return impl_->PurgeExpiredStories();
+}
+
+tl::expected<int64_t, std::string> Api::Impl::PurgeExpiredStories() {
+  auto lease = pool.Acquire();
+  if (!lease) return tl::unexpected(lease.error().message);
+  store::Store& store = **lease;
+  auto organisations = store.ListOrganisations();
+  if (!organisations) return tl::unexpected(organisations.error().message);
+  const auto& clock = options.store_options.clock;
+  const int64_t now = clock ? clock() : static_cast<int64_t>(std::time(nullptr));
+  int64_t purged = 0;
+  for (const domain::Organisation& organisation : *organisations) {
+    auto days = store.GetStoryRetentionDays(organisation.id);
+    if (!days) return tl::unexpected(days.error().message);
+    auto count = store.PurgeStories(domain::Actor::System("retention"), organisation.id,
+                                    now - static_cast<int64_t>(*days) * 24 * 60 * 60);
+    if (!count) return tl::unexpected(count.error().message);
+    purged += *count;
+  }
+  return purged;
+}
+
+void Api::Impl::HousekeepingLoop() {
+  for (;;) {
+    if (auto purged = PurgeExpiredStories(); !purged) {
+      options.error_log(DumpJson(json{
+          {"level", "error"}, {"message", "could not purge expired stories: " + purged.error()}}));
+    }
+    std::unique_lock lock(listen_mu);
+    if (listen_cv.wait_for(lock, std::chrono::hours(1), [this] { return stopping; })) return;
+  }
 }
 
 void Api::Stop() {
@@ -336,6 +373,7 @@ void Api::Stop() {
   }
   impl_->listen_cv.notify_all();
   if (impl_->listener.joinable()) impl_->listener.join();
+  if (impl_->housekeeper.joinable()) impl_->housekeeper.join();
 }
 
 void Api::AddRoutes(Router& router) {
@@ -374,6 +412,7 @@ void Api::AddRoutes(Router& router) {
   impl_->AddMeasureRoutes(router);
   impl_->AddObservationRoutes(router);
   impl_->AddNotificationRoutes(router);
+  impl_->AddStoryRoutes(router);
   impl_->AddPageRoutes(router);
   AddStaticRoutes(router, impl_->options.web_root);
 }

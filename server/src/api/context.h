@@ -156,6 +156,7 @@ struct Api::Impl {
   std::condition_variable listen_cv;
   bool stopping = false;  // guarded by listen_mu
   std::thread listener;
+  std::thread housekeeper;  // purges expired story text every hour (Api::PurgeExpiredStories)
 
   // --- The steps of a request.
   [[nodiscard]] api::Outcome<api::StorePool::Lease> Connect();
@@ -253,9 +254,12 @@ struct Api::Impl {
   void AddMeasureRoutes(Router& router);
   void AddObservationRoutes(Router& router);
   void AddNotificationRoutes(Router& router);
-  void AddPageRoutes(Router& router);  // the HTML pages (server/src/web)
+  void AddStoryRoutes(Router& router);  // stories, reflections, equity, subject access
+  void AddPageRoutes(Router& router);   // the HTML pages (server/src/web)
 
   void ListenLoop(std::unique_ptr<store::EventListener> events);
+  [[nodiscard]] tl::expected<int64_t, std::string> PurgeExpiredStories();
+  void HousekeepingLoop();
 };
 
 // The session cookie's name and the CSRF token of a session secret.

@@ -74,8 +74,14 @@ class Api {
   // thread that reads them. Call it before serving. If that connection is lost, the thread
   // reconnects and reloads every cached series (what happened meanwhile was not heard). Stop
   // ends it; the destructor calls Stop.
+  // Listen also starts the housekeeping thread, which purges expired story text at once and then
+  // every hour (PurgeExpiredStories).
   [[nodiscard]] tl::expected<void, std::string> Listen();
   void Stop();
+
+  // Removes the text of every withdrawn, declined or rejected story of every organisation whose
+  // retention period (Store::GetStoryRetentionDays) has passed; returns how many, or the error.
+  [[nodiscard]] tl::expected<int64_t, std::string> PurgeExpiredStories();
 
   struct Impl;
 
