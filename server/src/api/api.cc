@@ -412,6 +412,7 @@ void Api::AddRoutes(Router& router) {
   impl_->AddMeasureRoutes(router);
   impl_->AddObservationRoutes(router);
   impl_->AddNotificationRoutes(router);
+  impl_->AddGuardRoutes(router);
   impl_->AddStoryRoutes(router);
   impl_->AddPageRoutes(router);
   AddStaticRoutes(router, impl_->options.web_root);

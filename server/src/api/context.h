@@ -254,6 +254,7 @@ struct Api::Impl {
   void AddMeasureRoutes(Router& router);
   void AddObservationRoutes(Router& router);
   void AddNotificationRoutes(Router& router);
+  void AddGuardRoutes(Router& router);  // the patient-detail guard (guard_routes.cc)
   void AddStoryRoutes(Router& router);  // stories, reflections, equity, subject access
   void AddPageRoutes(Router& router);   // the HTML pages (server/src/web)
 

@@ -186,9 +186,15 @@ void Api::Impl::AddStoryRoutes(Router& router) {
           if (!body) return tl::unexpected(std::move(body.error()));
           auto draft = ReadDraft(*body);
           if (!draft) return tl::unexpected(std::move(draft.error()));
+          const bool submit = body->value("submit", false);
+          if (submit) {
+            if (auto complete = api::CheckSubmittable(*draft); !complete) {
+              return tl::unexpected(std::move(complete.error()));
+            }
+          }
           auto saved = api::SaveDraft(*this, store, caller, std::nullopt, *draft);
           if (!saved) return tl::unexpected(std::move(saved.error()));
-          if (body->value("submit", false)) {
+          if (submit) {
             auto submitted = api::SubmitStory(*this, store, caller, saved->id);
             if (!submitted) return tl::unexpected(std::move(submitted.error()));
             return JsonResponse(201,

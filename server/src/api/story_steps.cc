@@ -195,6 +195,17 @@ std::vector<domain::Finding> GuardStory(std::string_view title, std::string_view
 
 // --- Stories.
 
+Outcome<void> CheckSubmittable(const StoryDraft& draft) {
+  Story story;
+  if (draft.about_myself) story.people.emplace_back(1);  // stands for the author
+  story.people.insert(story.people.end(), draft.people.begin(), draft.people.end());
+  story.teams = draft.teams;
+  story.title = draft.title;
+  story.text = draft.text;
+  story.values = draft.values;
+  return CheckComplete(story);
+}
+
 Outcome<Story> SaveDraft(Api::Impl& impl, store::Store& store, const Caller& caller,
                          std::optional<domain::StoryId> id, const StoryDraft& draft) {
   auto me = PersonOf(caller);

@@ -73,6 +73,10 @@ inline constexpr int64_t kAcknowledgeWithinDays = 14;
                                                std::optional<domain::StoryId> id,
                                                const StoryDraft& draft);
 
+// Whether a draft is complete enough to submit (422 naming each missing part), so that a draft
+// saved and submitted in one request is refused before anything is stored.
+[[nodiscard]] Outcome<void> CheckSubmittable(const StoryDraft& draft);
+
 // Submits the author's draft: checks it is complete (422 naming "values", "text", "people" ...),
 // runs the guard over the title, text and learning; with findings the story is held for
 // moderation (findings kept with it); else the people named are asked for consent, and with none
