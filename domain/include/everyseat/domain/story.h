@@ -11,10 +11,10 @@
 //                             moderator rejects        ──> rejected (text purged after retention)
 //   any state but draft ──author or a named person withdraws──> withdrawn (purged after retention)
 //
-// Who sees a story (CanSee): published stories, everyone in the organisation; a story in
-// moderation, its author and moderators; a draft, its author; every other state, its author, the
-// people it names and their line managers (and, for withdrawn or rejected ones, nobody but the
-// author and moderators once the text is purged).
+// Who sees a story (CanSee): published stories, everyone in the organisation; a draft, its author;
+// a story in moderation, withdrawn or rejected (purged or not), its author and moderators; one
+// awaiting consent or declined, its author, the people it names, their line managers and
+// moderators.
 //
 // These are plain values and pure rules; storage is in everyseat/store, the steps that move a
 // story between states in the server's story service.
