@@ -364,10 +364,11 @@ constexpr size_t kMaxUrlLength = 2000;
 // Backup reads a table with an id in pages of this many rows.
 constexpr int64_t kBackupPage = 5000;
 
-// The tables of an SQLite database (a backup), without SQLite's own.
+// The tables of an SQLite database (a backup), without SQLite's own and without the story
+// search index (a virtual table and its shadow tables, which a copy rebuilds).
 constexpr std::string_view kSqliteTables =
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' "
-    "ORDER BY name";
+    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND "
+    "substr(name, 1, 7) <> 'sqlite_' ORDER BY name";
 
 domain::Notification ReadNotification(const Rows& r, size_t i) {
   domain::Notification n;
@@ -542,36 +543,7 @@ tl::expected<Param, std::string> ToParam(const Cell& cell, ColumnKind kind) {
 
 // --- Scopes and transactions.
 
-template <class F>
-std::invoke_result_t<F> SqlStore::InWrite(F&& body) {
-  using R = std::invoke_result_t<F>;
-  bool opened = false;
-  try {
-    if (auto open = OpenScope(); !open) return R(tl::unexpected(open.error()));
-    opened = true;
-    R result = body();
-    opened = false;
-    if (!result) {
-      (void)CloseScope(false);
-      return result;
-    }
-    if (auto closed = CloseScope(true); !closed) return R(tl::unexpected(closed.error()));
-    return result;
-  } catch (const std::exception& e) {
-    if (opened) (void)CloseScope(false);
-    return R(Fail(StoreErrorCode::kInternal, std::string("unexpected failure: ") + e.what()));
-  }
-}
-
-template <class F>
-std::invoke_result_t<F> SqlStore::InRead(F&& body) {
-  using R = std::invoke_result_t<F>;
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    return R(Fail(StoreErrorCode::kInternal, std::string("unexpected failure: ") + e.what()));
-  }
-}
+// InWrite and InRead are templates: sql_store.h defines them.
 
 Result<void> SqlStore::OpenScope() {
   if (scope_depth_ == 0) {
@@ -663,7 +635,9 @@ Result<void> SqlStore::Migrate() {
     }
     for (const Migration& m : migrations) {
       if (done.count(m.version) != 0) continue;
-      if (auto r = RunScript(ReplaceAll(m.sql, "{{id}}", IdColumnType())); !r) {
+      const std::string sql = ReplaceAll(ReplaceAll(m.sql, "{{id}}", IdColumnType()),
+                                         "{{story_search}}", StorySearchTableSql());
+      if (auto r = RunScript(sql); !r) {
         StoreError e = r.error();
         e.message =
             "migration " + Num(m.version) + " (" + std::string(m.name) + ") failed: " + e.message;
@@ -711,6 +685,10 @@ Result<std::vector<AuditEntry>> SqlStore::ListAudit(OrgId org, const AuditQuery&
     if (query.entity_id != 0) {
       params.emplace_back(query.entity_id);
       sql += " AND entity_id = $" + Num(static_cast<int64_t>(params.size()));
+    }
+    if (query.actor) {
+      params.emplace_back(query.actor->value);
+      sql += " AND actor_person = $" + Num(static_cast<int64_t>(params.size()));
     }
     sql += " ORDER BY id LIMIT $3";
     auto r = Run(sql, params);
@@ -2332,6 +2310,7 @@ Result<void> SqlStore::CopySnapshotInto(const std::string& path, std::string_vie
   Result<void> copied;
   try {
     copied = copy();
+    if (copied) copied = target->RebuildStorySearch();
   } catch (const std::exception& e) {
     copied = Fail(StoreErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
   }

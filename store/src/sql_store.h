@@ -1,7 +1,8 @@
 // SqlStore: the Store methods written once, in SQL that both engines accept, over a few engine
 // primitives (run a statement, run a script, insert a batch of observations; for the outbox,
 // events and backups: the row-lock clause of a claim, NOTIFY, a consistent copy into an SQLite
-// file) that SqliteStore and PostgresStore provide. See docs/adr/0003-store-interface.md.
+// file; for stories: the full-text search index) that SqliteStore and PostgresStore provide. See
+// docs/adr/0003-store-interface.md.
 //
 // Statements use $1, $2, ... placeholders (SQLite reads them as ?1, ?2, ...), RETURNING, ON
 // CONFLICT, WITH RECURSIVE and partial indexes, which SQLite 3.35+ and PostgreSQL 10+ share.
@@ -11,12 +12,14 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "everyseat/store/store.h"
 #include "rows.h"
@@ -206,6 +209,25 @@ class SqlStore : public Store {
   // empty (Backup reserved it). No transaction is open. On failure the caller removes the file.
   [[nodiscard]] virtual Result<void> BackupInto(const std::string& path) = 0;
 
+  // --- The search index of published stories (story_store.cc).
+  // The statements that make the index, for "{{story_search}}" in the migrations (SQLite: an
+  // FTS5 table whose rowid is the story id; PostgreSQL: a tsvector table with a GIN index).
+  [[nodiscard]] virtual std::string_view StorySearchTableSql() const = 0;
+  // Adds or replaces the story's entry in the index, inside the current scope.
+  [[nodiscard]] virtual Result<void> IndexStory(OrgId org, StoryId story, std::string_view title,
+                                                std::string_view text,
+                                                std::string_view learning) = 0;
+  // Removes the story's entry from the index, if it has one.
+  [[nodiscard]] virtual Result<void> UnindexStory(OrgId org, StoryId story) = 0;
+  // The engine's query text for `words`: each word plain letters and digits (and bytes of
+  // UTF-8 characters), at least one; every word must match, also as a prefix.
+  [[nodiscard]] virtual std::string StorySearchQuery(std::span<const std::string> words) const = 0;
+  // A condition on the stories row aliased `s` that holds when the index matches the query text
+  // bound at `placeholder` (e.g. "$7").
+  [[nodiscard]] virtual std::string StorySearchCondition(std::string_view placeholder) const = 0;
+  // Indexes every published story again (a backup copied row by row has an empty index).
+  [[nodiscard]] Result<void> RebuildStorySearch();
+
   // BackupInto for an engine that is not SQLite: makes the schema in a new SQLite store at
   // `path` by its migrations, then copies every table's rows, ids included, from one snapshot
   // of this database opened by `begin_snapshot`.
@@ -246,6 +268,18 @@ class SqlStore : public Store {
   [[nodiscard]] Result<void> CheckManager(OrgId org, const domain::Person& person);
   [[nodiscard]] Result<domain::Notification> NotificationRow(OrgId org, PersonId reader,
                                                              NotificationId id);
+  // Stories, reflections and replies (story_store.cc).
+  [[nodiscard]] Result<domain::Story> StoryRow(OrgId org, StoryId story);
+  // Reads the named people and teams, the tags, consents, acknowledgements and thanks of
+  // `stories` (all of organisation `org`), a few statements for the lot.
+  [[nodiscard]] Result<void> FillStories(OrgId org, std::vector<domain::Story>& stories);
+  // Checks every reference of a story to be written; returns it with its lists without repeats.
+  [[nodiscard]] Result<domain::Story> CheckedStory(const domain::Story& story);
+  // Replaces the named people and teams and the tags of a checked story.
+  [[nodiscard]] Result<void> WriteStorySubjects(const domain::Story& story);
+  [[nodiscard]] Result<void> CheckStoryPerson(OrgId org, PersonId person, std::string_view field);
+  [[nodiscard]] Result<domain::Reflection> ReflectionRow(OrgId org, ReflectionId reflection);
+  [[nodiscard]] Result<domain::Reply> ReplyRow(OrgId org, ReplyId reply);
   // The tables of the SQLite store `target` and their rows (BackupInfo::tables and rows), after
   // checking its foreign keys.
   [[nodiscard]] static Result<BackupInfo> CountBackup(SqlStore& target, std::string path);
@@ -253,5 +287,38 @@ class SqlStore : public Store {
   StoreOptions options_;
   int scope_depth_ = 0;  // 0: no transaction open; n: a transaction and n - 1 savepoints
 };
+
+// --- Scopes (used by sql_store.cc and story_store.cc).
+
+template <class F>
+std::invoke_result_t<F> SqlStore::InWrite(F&& body) {
+  using R = std::invoke_result_t<F>;
+  bool opened = false;
+  try {
+    if (auto open = OpenScope(); !open) return R(tl::unexpected(open.error()));
+    opened = true;
+    R result = body();
+    opened = false;
+    if (!result) {
+      (void)CloseScope(false);
+      return result;
+    }
+    if (auto closed = CloseScope(true); !closed) return R(tl::unexpected(closed.error()));
+    return result;
+  } catch (const std::exception& e) {
+    if (opened) (void)CloseScope(false);
+    return R(Fail(StoreErrorCode::kInternal, std::string("unexpected failure: ") + e.what()));
+  }
+}
+
+template <class F>
+std::invoke_result_t<F> SqlStore::InRead(F&& body) {
+  using R = std::invoke_result_t<F>;
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return R(Fail(StoreErrorCode::kInternal, std::string("unexpected failure: ") + e.what()));
+  }
+}
 
 }  // namespace everyseat::store::detail

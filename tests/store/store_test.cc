@@ -36,16 +36,16 @@ class StoreTest : public testing::StoreFixture {};
 
 // --- Opening and migrations.
 
-// store/migrations holds 0001_initial and 0002_notifications.
+// store/migrations holds 0001_initial, 0002_notifications and 0003_stories.
 TEST_P(StoreTest, OpenAppliesTheMigrationsOnceAndReopens) {
-  EXPECT_EQ(Must(store_->SchemaVersion()), 2);
+  EXPECT_EQ(Must(store_->SchemaVersion()), 3);
   EXPECT_EQ(store_->Engine(), GetParam());
   store_.reset();
   auto again = Open(Durability::kFull);
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(Must(again->SchemaVersion()), 2);
+  EXPECT_EQ(Must(again->SchemaVersion()), 3);
   EXPECT_EQ(db_->Query("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2"}));
+            (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(Must(again->ListOrganisations()).size(), 1u);
 }
 

@@ -212,6 +212,48 @@ class SqliteStore final : public SqlStore {
     return {};
   }
   Result<void> LockForMigration() override { return {}; }  // BEGIN IMMEDIATE holds the lock
+
+  // Full-text search: FTS5 (https://www.sqlite.org/fts5.html) with the Porter stemmer over
+  // unicode61 tokens; the rowid is the story's id.
+  std::string_view StorySearchTableSql() const override {
+    return "CREATE VIRTUAL TABLE story_search USING fts5(title, body, learning, "
+           "tokenize = 'porter unicode61');";
+  }
+  Result<void> IndexStory(OrgId /*org*/, StoryId story, std::string_view title,
+                          std::string_view text, std::string_view learning) override {
+    // FTS5 has no upsert: delete, then insert.
+    if (auto r = UnindexStory(OrgId(), story); !r) return r;
+    const Param params[] = {story.value, title, text, learning};
+    auto r = Run("INSERT INTO story_search (rowid, title, body, learning) VALUES ($1, $2, $3, $4)",
+                 params);
+    if (!r) return tl::unexpected(r.error());
+    return {};
+  }
+  Result<void> UnindexStory(OrgId /*org*/, StoryId story) override {
+    const Param params[] = {story.value};
+    auto r = Run("DELETE FROM story_search WHERE rowid = $1", params);
+    if (!r) return tl::unexpected(r.error());
+    return {};
+  }
+  // Each word a quoted string with a prefix star ("word"*), so no word is read as an operator
+  // (AND, OR, NOT, NEAR) or a column filter; words side by side must all match.
+  std::string StorySearchQuery(std::span<const std::string> words) const override {
+    std::string out;
+    for (const std::string& word : words) {
+      if (!out.empty()) out += ' ';
+      out += '"';
+      for (char c : word) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += "\"*";
+    }
+    return out;
+  }
+  std::string StorySearchCondition(std::string_view placeholder) const override {
+    return "s.id IN (SELECT rowid FROM story_search WHERE story_search MATCH " +
+           std::string(placeholder) + ")";
+  }
   std::string_view IdColumnType() const override { return "INTEGER PRIMARY KEY"; }
 
   // One prepared statement, rebound and reset for every row (the C API's fastest path).
