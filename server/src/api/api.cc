@@ -347,8 +347,9 @@ tl::expected<int64_t, std::string> Api::Impl::PurgeExpiredStories() {
   for (const domain::Organisation& organisation : *organisations) {
     auto days = store.GetStoryRetentionDays(organisation.id);
     if (!days) return tl::unexpected(days.error().message);
-    auto count = store.PurgeStories(domain::Actor::System("retention"), organisation.id,
-                                    now - static_cast<int64_t>(*days) * 24 * 60 * 60);
+    // Closed at or before the start of the retention period (so 0 days purges at once).
+    const int64_t cutoff = now - static_cast<int64_t>(*days) * 24 * 60 * 60 + 1;
+    auto count = store.PurgeStories(domain::Actor::System("retention"), organisation.id, cutoff);
     if (!count) return tl::unexpected(count.error().message);
     purged += *count;
   }
