@@ -40,12 +40,13 @@
 // Name. A title, "Mr", "Mrs", "Ms", "Miss" or "Mx" (written so, as a whole word, optionally with
 //   a full stop), then a capitalised name; or a trigger, "patient", "client" or "service user"
 //   (any case, a whole word), then a capitalised name whose first word is not in the stop list
-//   below. Spaces (not line breaks) separate the words. A capitalised name is up to four
-//   capitalised words, each an upper-case letter and then a lower-case letter and any letters
-//   ("Jane", "McDonald"), where an initial with an apostrophe ("O'Brien", "D’Souza") and parts
-//   joined by hyphens ("Smith-Jones") count as one word; the name ends before a word of the stop
-//   list or a title. Staff titles are not triggers: "Dr Patel" and "Sister Jones" are not
-//   flagged. The finding runs from the title or trigger through the name's last word
+//   below nor a title (for "patient Mr Jones" the title's rule gives "Mr Jones"). Spaces, not
+//   line breaks, separate the words. A capitalised name is up to four capitalised words, each an
+//   upper-case letter, then a lower-case letter, then any letters ("Jane", "McDonald"), where an
+//   initial with an apostrophe ("O'Brien", "D’Souza") and parts joined by hyphens
+//   ("Smith-Jones") count as one word; the name ends before a word of the stop list or a title.
+//   Staff titles are not triggers: "Dr Patel" and "Sister Jones" are not flagged. The finding runs
+//   from the title or trigger through the name's last word
 //   ("Mrs Jane Smith", "patient John Smith", "service user Aisha").
 //   The stop list: words that follow a trigger in the names of teams, services and documents, and
 //   staff titles (kNameStopWords in guard.cc):
