@@ -41,4 +41,8 @@ namespace everyseat::cli {
 // the real A&E data), made once in one transaction; prints the demo sign-ins.
 [[nodiscard]] int RunSeedDemo(std::span<const std::string_view> args);
 
+// everyseat guard: the patient-detail guard (domain/guard.h) on a text read from standard input,
+// printing the findings as JSON.
+[[nodiscard]] int RunGuard(std::span<const std::string_view> args);
+
 }  // namespace everyseat::cli

@@ -27,6 +27,7 @@ constexpr Subcommand kSubcommands[] = {
     {"import", everyseat::cli::RunImport, "import staff, measures or observations from CSV"},
     {"backup", everyseat::cli::RunBackup, "copy the database, consistently, to a SQLite file"},
     {"seed-demo", everyseat::cli::RunSeedDemo, "make the demo organisation in a database"},
+    {"guard", everyseat::cli::RunGuard, "find patient details in a text read on standard input"},
 };
 
 void PrintUsage(std::FILE* to) {
