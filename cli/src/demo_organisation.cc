@@ -617,6 +617,8 @@ std::vector<PersonSeed> People() {
              G::kAlliedHealthProfessionals, kSpeech, kMember, "hannah.lewis"),
       Person("Ben Carter", "ben.carter", "Speech and Language Therapy Assistant",
              G::kAdditionalClinicalServices, kSpeech, kMember, "hannah.lewis"),
+      Person("Eleanor Marsh", "eleanor.marsh", "Consultant Speech and Language Therapist",
+             G::kAlliedHealthProfessionals, kSpeech, kMember, "hannah.lewis"),
 
       Person("Oluwaseun Adeyemi", "oluwaseun.adeyemi",
              "Consultant Clinical Psychologist and Service Lead",
@@ -647,6 +649,9 @@ std::vector<PersonSeed> People() {
       Person("Kwame Asante", "kwame.asante", "Organisational Development Practitioner",
              G::kAdministrativeAndClerical, kEquality, kMember, "fatima.begum",
              {OrgRole::kModerator}),
+      Person("Helen Whitaker", "helen.whitaker",
+             "Head of Leadership and Organisational Development", G::kAdministrativeAndClerical,
+             kEquality, kMember, "marcus.reid"),
 
       Person("Ravi Sharma", "ravi.sharma", "Head of Performance and Information",
              G::kAdministrativeAndClerical, kAeTeam.data(), kLead, "tom.gallagher",

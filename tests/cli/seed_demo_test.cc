@@ -18,7 +18,9 @@
 #include <vector>
 
 #include "admin_fixture.h"
+#include "everyseat/domain/guard.h"
 #include "everyseat/domain/secrets.h"
+#include "everyseat/domain/story.h"
 #include "everyseat/domain/validate.h"
 #include "everyseat/spc/analyse.h"
 
@@ -416,7 +418,276 @@ TEST_P(SeedDemoTest, AnErrorChangesNothing) {
   EXPECT_EQ(no_db.err, "everyseat seed-demo: --db is required\n");
 }
 
+// --- The stories of leadership and the leaders' reflections (issue 5, point 8): the twelve
+// examples of the post everyseat was created from (../shared/spec/origin-post.md), correctly
+// spelt, in the states the demo shows.
+
+// Words of a text: runs of characters that are not spaces.
+size_t WordCount(const std::string& text) {
+  size_t words = 0;
+  bool in_word = false;
+  for (const char c : text) {
+    const bool space = c == ' ' || c == '\n' || c == '\t';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
+// Every text of a story that readers see.
+std::string AllText(const domain::Story& story) {
+  return story.title + "\n" + story.text + "\n" + story.learning;
+}
+
+// The guard's findings in a text, as "kind 'text'" for a failure message.
+std::string PatientDetails(const std::string& text) {
+  std::string found;
+  for (const domain::Finding& f : domain::FindPatientDetails(text)) {
+    found += std::string(domain::Name(f.kind)) + " '" + f.text + "' ";
+  }
+  return found;
+}
+
+class SeedDemoStoriesTest : public SeedDemoTest {
+ protected:
+  std::vector<domain::Story> Stories(domain::OrgId org) {
+    store::StoryQuery query;
+    query.limit = 0;
+    return Must(store_->ListStories(org, query));
+  }
+};
+
+TEST_P(SeedDemoStoriesTest, TheTwelveExamplesOfThePostAreStoriesCorrectlySpelt) {
+  const domain::OrgId org = SeedOk();
+  const auto stories = Stories(org);
+  ASSERT_EQ(stories.size(), 12u);
+  std::string everything;
+  for (const domain::Story& story : stories) everything += AllText(story) + "\n";
+  // One story for each example, found by its key words, spelt correctly.
+  for (const char* words : {"die at home",
+                            "snow",
+                            "health centre",
+                            "900",
+                            "values-based leadership",
+                            "schools",
+                            "knife",
+                            "international conference on stammering and stigma",
+                            "primary care mental health",
+                            "extra shifts",
+                            "commissioners",
+                            "challenged back",
+                            "clinical leaders",
+                            "poor practice",
+                            "25 years",
+                            "sorry",
+                            "got it wrong",
+                            "extraordinary hours",
+                            "tough time",
+                            "prison",
+                            "carers, not just offenders"}) {
+    EXPECT_NE(everything.find(words), std::string::npos) << "no story says '" << words << "'";
+  }
+  for (const char* typo : {"stammeting", "healthcentre", "Almo-Metcalfe", "value based"}) {
+    EXPECT_EQ(everything.find(typo), std::string::npos) << typo;
+  }
+  for (const domain::Story& story : stories) {
+    EXPECT_FALSE(story.title.empty());
+    EXPECT_LE(story.title.size(), 80u) << story.title;
+    EXPECT_GE(WordCount(story.text), 60u) << story.title;
+    EXPECT_LE(WordCount(story.text), 150u) << story.title;
+    EXPECT_GE(WordCount(story.learning), 10u) << story.title;
+    EXPECT_LE(WordCount(story.learning), 60u) << story.title;
+    EXPECT_GE(story.values.size(), 1u) << story.title;
+    EXPECT_LE(story.values.size(), 3u) << story.title;
+    EXPECT_TRUE(story.team.has_value()) << story.title;
+    EXPECT_TRUE(!story.people.empty() || !story.teams.empty()) << story.title;
+  }
+}
+
+TEST_P(SeedDemoStoriesTest, NoStoryReflectionOrReplyCarriesPatientDetails) {
+  const domain::OrgId org = SeedOk();
+  for (const domain::Story& story : Stories(org)) {
+    for (const std::string* text : {&story.title, &story.text, &story.learning}) {
+      EXPECT_EQ(PatientDetails(*text), "") << story.title;
+    }
+    for (const domain::Acknowledgement& a : story.acknowledgements) {
+      EXPECT_EQ(PatientDetails(a.note), "") << story.title;
+    }
+    for (const domain::Thanks& t : story.thanks) EXPECT_EQ(PatientDetails(t.note), "");
+  }
+  const auto reflections = Must(store_->ListReflections(org, 0, 0));
+  for (const domain::Reflection& r : reflections) {
+    for (const std::string* text : {&r.title, &r.learned, &r.got_wrong, &r.changed}) {
+      EXPECT_EQ(PatientDetails(*text), "") << r.title;
+    }
+    for (const domain::Reply& reply : Must(store_->ListReplies(org, r.id))) {
+      EXPECT_EQ(PatientDetails(reply.text), "") << r.title;
+    }
+  }
+}
+
+TEST_P(SeedDemoStoriesTest, StoriesAreInTheStatesTheDemoShows) {
+  const auto now = std::chrono::system_clock::now();
+  const int64_t today =
+      std::chrono::floor<std::chrono::days>(now).time_since_epoch().count() * int64_t{86400};
+  const int64_t seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const domain::OrgId org = SeedOk();
+  // The store records acknowledgements and thanks at its own clock: by the end of the seed.
+  const int64_t seeded = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  std::map<int64_t, domain::Person> people;  // by id
+  for (domain::Person& p : Must(store_->ListPeople(org))) people.emplace(p.id.value, std::move(p));
+
+  size_t awaiting = 0;
+  size_t overdue = 0;  // published more than 14 days ago, not acknowledged
+  size_t wellbeing = 0;
+  size_t myself = 0;
+  int64_t oldest = seconds;
+  std::vector<domain::StoryCount> counts;
+  for (const domain::Story& story : Stories(org)) {
+    ASSERT_TRUE(story.submitted_at.has_value()) << story.title;
+    EXPECT_LT(*story.submitted_at, seconds) << story.title;
+    // The people asked: everyone named but the author; each consent given, or pending while the
+    // story awaits it.
+    std::set<int64_t> asked;
+    for (domain::PersonId p : story.people) {
+      if (p != story.author) asked.insert(p.value);
+    }
+    if (asked.empty()) ++myself;
+    std::set<int64_t> consented;
+    for (const domain::Consent& c : story.consents) {
+      EXPECT_TRUE(asked.contains(c.person.value)) << story.title;
+      consented.insert(c.person.value);
+      EXPECT_EQ(c.state, story.state == domain::StoryState::kAwaitingConsent
+                             ? domain::ConsentState::kPending
+                             : domain::ConsentState::kGiven)
+          << story.title;
+    }
+    EXPECT_EQ(consented, asked) << story.title;
+    if (story.state == domain::StoryState::kAwaitingConsent) {
+      ++awaiting;
+      EXPECT_FALSE(story.published_at.has_value()) << story.title;
+      EXPECT_TRUE(story.acknowledgements.empty()) << story.title;
+      EXPECT_FALSE(asked.empty()) << story.title;
+      continue;
+    }
+    ASSERT_EQ(story.state, domain::StoryState::kPublished) << story.title;
+    ASSERT_TRUE(story.published_at.has_value()) << story.title;
+    const int64_t published = *story.published_at;
+    EXPECT_LE(*story.submitted_at, published) << story.title;
+    EXPECT_LT(published, today) << story.title;
+    oldest = std::min(oldest, published);
+    counts.push_back(domain::StoryCount{published, story.people, story.teams});
+
+    // Acknowledged by line managers of the people named, after publication; the stories that
+    // praise extra hours with the wellbeing check instead.
+    std::set<int64_t> managers;
+    for (domain::PersonId p : story.people) {
+      if (people.at(p.value).line_manager) managers.insert(people.at(p.value).line_manager->value);
+    }
+    const bool hours = domain::PraisesExtraHours(story.text + "\n" + story.learning);
+    for (const domain::Acknowledgement& a : story.acknowledgements) {
+      EXPECT_TRUE(managers.contains(a.manager.value)) << story.title;
+      EXPECT_FALSE(a.note.empty()) << story.title;
+      EXPECT_GT(a.at, published) << story.title;
+      EXPECT_LE(a.at, seeded) << story.title;
+      EXPECT_EQ(a.wellbeing_checked, hours) << story.title;
+    }
+    if (hours) {
+      ++wellbeing;
+      EXPECT_FALSE(story.acknowledgements.empty()) << story.title;
+    }
+    if (story.acknowledgements.empty() && !managers.empty() && published < today - 14 * 86400) {
+      ++overdue;
+    }
+    for (const domain::Thanks& t : story.thanks) {
+      EXPECT_GT(t.at, published) << story.title;
+      EXPECT_LE(t.at, seeded) << story.title;
+    }
+  }
+  EXPECT_EQ(awaiting, 1u);
+  EXPECT_EQ(overdue, 1u);
+  EXPECT_EQ(wellbeing, 2u) << "the finance manager and the primary care mental health team";
+  EXPECT_EQ(myself, 1u);
+  // Spread over the last ten months or so.
+  EXPECT_LT(oldest, today - 240 * 86400);
+  EXPECT_GT(oldest, today - 330 * 86400);
+
+  // The equity view shows teams with no story in the last 90 days.
+  const auto teams = Must(store_->ListTeams(org));
+  std::vector<domain::Membership> memberships;
+  for (const domain::Team& team : teams) {
+    for (domain::Membership& m : Must(store_->ListMembersOfTeam(org, team.id))) {
+      memberships.push_back(m);
+    }
+  }
+  std::vector<domain::Person> everyone;
+  for (const auto& [id, person] : people) everyone.push_back(person);
+  const domain::Equity equity = domain::RecognitionEquity(teams, everyone, memberships, counts,
+                                                          seconds - 90 * 86400, seconds);
+  std::set<std::string> without;
+  for (const domain::EquityRow& row : equity.teams_without_recent) without.insert(row.label);
+  EXPECT_GE(without.size(), 2u);
+  EXPECT_LE(without.size(), 4u);
+  EXPECT_LT(without.size(), equity.by_team.size());
+}
+
+TEST_P(SeedDemoStoriesTest, LeadersReflectWithRepliesAndAChallenge) {
+  const domain::OrgId org = SeedOk();
+  const auto reflections = Must(store_->ListReflections(org, 0, 0));
+  ASSERT_EQ(reflections.size(), 3u);
+  std::set<std::string> authors;
+  size_t questions = 0;
+  for (const domain::Reflection& r : reflections) {
+    authors.insert(Must(store_->GetPerson(org, r.author)).email);
+    EXPECT_FALSE(r.learned.empty());
+    EXPECT_FALSE(r.got_wrong.empty());
+    EXPECT_FALSE(r.changed.empty());
+    const auto replies = Must(store_->ListReplies(org, r.id));
+    EXPECT_GE(replies.size(), 2u) << r.title;
+    EXPECT_LE(replies.size(), 4u) << r.title;
+    for (const domain::Reply& reply : replies) {
+      if (reply.author != r.author && reply.text.find('?') != std::string::npos) ++questions;
+    }
+  }
+  EXPECT_TRUE(authors.contains("priya.raman@northshire.example")) << "the chief executive";
+  EXPECT_GE(questions, 1u);
+}
+
+TEST_P(SeedDemoStoriesTest, ASecondRunAddsNoStories) {
+  const domain::OrgId org = SeedOk();
+  const size_t stories = Stories(org).size();
+  const size_t reflections = Must(store_->ListReflections(org, 0, 0)).size();
+  const Ran again = Seed();
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_TRUE(again.out.starts_with(kDemoOrg + " is in the database already: nothing changed."))
+      << again.out;
+  EXPECT_EQ(Stories(org).size(), stories);
+  EXPECT_EQ(Must(store_->ListReflections(org, 0, 0)).size(), reflections);
+}
+
+TEST_P(SeedDemoStoriesTest, AnOrganisationWithoutThePeopleOfTheStoriesIsLeftAsItIs) {
+  // An organisation of the demo's name without the people the stories name (as an older
+  // seed-demo might have left it): nothing is added, and the run still succeeds.
+  const domain::OrgId org = MakeOrg(kDemoOrg);
+  const Counts before = Count(org);
+  const Ran ran = Seed();
+  EXPECT_EQ(ran.status, 0) << ran.err;
+  EXPECT_TRUE(ran.out.starts_with(kDemoOrg + " is in the database already: nothing changed"))
+      << ran.out;
+  EXPECT_NE(ran.out.find("its demo stories were not added"), std::string::npos) << ran.out;
+  EXPECT_TRUE(Stories(org).empty());
+  EXPECT_EQ(Count(org), before);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, SeedDemoTest, ::testing::ValuesIn(store::testing::TestEngines()),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return param.param;
+                         });
+INSTANTIATE_TEST_SUITE_P(Engines, SeedDemoStoriesTest,
+                         ::testing::ValuesIn(store::testing::TestEngines()),
                          [](const ::testing::TestParamInfo<std::string>& param) {
                            return param.param;
                          });
