@@ -354,7 +354,10 @@ TEST_P(StoriesApiTest, BadStoriesAreRefusedNamingTheFieldAndChangeNothing) {
   Who forged = nurse;
   forged.send_csrf = false;
   EXPECT_EQ(Record(forged, {receptionist_}, "no CSRF token").status, 403);
-  EXPECT_EQ(Record(TokenFor(team_a_), {receptionist_}, "a token").status, 403);
+  const Who token = TokenFor(team_a_);
+  EXPECT_EQ(Record(token, {receptionist_}, "a token").status, 403);
+  EXPECT_EQ(Call(token, "GET", "/api/v1/stories").status, 403);  // tokens are for measures
+  EXPECT_EQ(Call(token, "GET", "/api/v1/reflections").status, 403);
 
   // Nothing was stored by any of them.
   store::StoryQuery every;

@@ -472,6 +472,7 @@ void Api::Impl::AddStoryRoutes(Router& router) {
                                    Object({{"reflections", {{"type", "array"}}}}))),
              [this](const Request& r) {
                return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
+                 if (!caller.person) return Refuse(403, "an API token cannot read reflections");
                  auto list = store.ListReflections(caller.org, 200, 0);
                  if (!list) return Refuse(list.error());
                  json out = json::array();
@@ -519,6 +520,7 @@ void Api::Impl::AddStoryRoutes(Router& router) {
                return Serve(r, [&](store::Store& store, const Caller& caller) -> Outcome<Response> {
                  auto id = api::PathId(r, "reflection");
                  if (!id) return tl::unexpected(std::move(id.error()));
+                 if (!caller.person) return Refuse(403, "an API token cannot read reflections");
                  auto reflection = store.GetReflection(caller.org, domain::ReflectionId(*id));
                  if (!reflection) return Refuse(reflection.error());
                  auto replies = store.ListReplies(caller.org, domain::ReflectionId(*id));

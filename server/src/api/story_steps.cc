@@ -37,7 +37,7 @@ bool HasRole(const Caller& caller, domain::OrgRole role) {
 }
 
 Outcome<PersonId> PersonOf(const Caller& caller) {
-  if (!caller.person) return Refuse(403, "an API token cannot take part in stories");
+  if (!caller.person) return Refuse(403, "an API token cannot read or take part in stories");
   return *caller.person;
 }
 
@@ -527,6 +527,7 @@ Outcome<Story> ModerateStory(Api::Impl& impl, store::Store& store, const Caller&
 }
 
 Outcome<Story> ViewStory(store::Store& store, const Caller& caller, domain::StoryId id) {
+  if (auto me = PersonOf(caller); !me) return tl::unexpected(std::move(me.error()));
   auto people = LoadPeople(store, caller.org);
   if (!people) return tl::unexpected(std::move(people.error()));
   return Visible(store, caller, *people, id);
@@ -534,6 +535,7 @@ Outcome<Story> ViewStory(store::Store& store, const Caller& caller, domain::Stor
 
 Outcome<std::vector<Story>> Library(store::Store& store, const Caller& caller,
                                     store::StoryQuery query) {
+  if (auto me = PersonOf(caller); !me) return tl::unexpected(std::move(me.error()));
   query.states = {StoryState::kPublished};
   if (query.limit <= 0 || query.limit > 200) query.limit = 200;
   auto stories = store.ListStories(caller.org, query);
