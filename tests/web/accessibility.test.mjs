@@ -421,3 +421,203 @@ test('admin: import the staff list, done', async () => {
   await page.locator('.nhsuk-notification-banner--success').waitFor();
   await checkPage();
 });
+
+// ---- Moderation, leaders' reflections, recognition equity, the account and the settings
+// (moderation_pages.cc, reflection_pages.cc, equity_pages.cc, account_pages.cc).
+
+const MODERATOR = 'kwame.asante@northshire.example'; // moderator
+const EQUALITY = 'fatima.begum@northshire.example'; // equality lead
+
+// A story by the District Nursing member with an NHS number in it, held for moderation; its id.
+async function heldStory() {
+  if (ids.held) return ids.held;
+  await as(DEMO.member);
+  const tags = await apiGet(page, `${server.url}/api/v1/tags`);
+  const session = await apiGet(page, `${server.url}/api/v1/session`);
+  const { teams } = session;
+  const response = await apiSend(page, 'POST', `${server.url}/api/v1/stories`, {
+    teams: [teams[0].id],
+    title: 'Caught the wrong letter',
+    text: 'She saw that the letter for NHS number 943 476 5919 had gone to LS1 4AP and sent ' +
+      'it back before anyone opened it.',
+    learning: 'Check the name and the number on every letter.',
+    values: [tags.values[0].id],
+    submit: true,
+  });
+  assert.equal(response.status(), 201, await response.text());
+  const { story } = await response.json();
+  assert.equal(story.state, 'in_moderation');
+  ids.held = story.id;
+  return ids.held;
+}
+
+// The demo's first reflection (newest first), with a reply by the member to hide.
+async function reflectionId() {
+  if (ids.reflection) return ids.reflection;
+  await as(DEMO.member);
+  const { reflections } = await apiGet(page, `${server.url}/api/v1/reflections`);
+  assert.ok(reflections.length > 0, 'the demo has reflections');
+  ids.reflection = reflections[0].id;
+  return ids.reflection;
+}
+
+test('moderation: the held stories', async () => {
+  await heldStory();
+  await as(MODERATOR);
+  await visit('/moderation');
+  assert.ok(await page.locator('mark').count() > 0, 'the findings are highlighted');
+  await checkPage();
+});
+
+test('moderation: a held story', async () => {
+  const id = await heldStory();
+  await as(MODERATOR);
+  await visit(`/moderation/${id}`);
+  await checkPage();
+});
+
+test('moderation: a release that still has the details', async () => {
+  const id = await heldStory();
+  await as(MODERATOR);
+  await visit(`/moderation/${id}`);
+  await submit('Release with the details removed', 422);
+  await hasErrorSummary();
+  await checkPage();
+});
+
+test('moderation: a rejection without a reason', async () => {
+  const id = await heldStory();
+  await as(MODERATOR);
+  await visit(`/moderation/${id}`);
+  await submit('Reject', 422);
+  await hasErrorSummary();
+  await checkPage();
+});
+
+test('moderation, for someone who is not a moderator', async () => {
+  await as(DEMO.member);
+  await visit('/moderation', 403);
+  await checkPage();
+});
+
+test('reflections', async () => {
+  await as(DEMO.member);
+  await visit('/reflections');
+  await checkPage();
+});
+
+test('a reflection, with its replies', async () => {
+  const id = await reflectionId();
+  await as(DEMO.member);
+  await visit(`/reflections/${id}`);
+  await checkPage();
+});
+
+test('a reflection, an empty reply', async () => {
+  const id = await reflectionId();
+  await as(DEMO.member);
+  await visit(`/reflections/${id}`);
+  await submit('Reply', 422);
+  await hasErrorSummary();
+  await checkPage();
+});
+
+test('a reflection, for a moderator (hide forms)', async () => {
+  const id = await reflectionId();
+  await as(MODERATOR);
+  await visit(`/reflections/${id}`);
+  assert.ok(await page.getByText('Hide this reply').count() > 0, 'a moderator may hide replies');
+  await checkPage();
+});
+
+test('a reflection, hiding a reply without a reason', async () => {
+  const id = await reflectionId();
+  await as(MODERATOR);
+  await visit(`/reflections/${id}`);
+  await page.getByText('Hide this reply').first().click();
+  await submit('Hide this reply', 422);
+  await hasErrorSummary();
+  await checkPage();
+});
+
+test('a reflection, a reply hidden by a moderator', async () => {
+  const id = await reflectionId();
+  await as(MODERATOR);
+  await visit(`/reflections/${id}`);
+  await page.getByText('Hide this reply').first().click();
+  await page.locator('form[action$="/hide"] input[id^="reason-"]').first()
+    .fill('Names a patient');
+  await submit('Hide this reply', 200);
+  assert.match(await page.locator('main').innerText(), /Hidden by a moderator: Names a patient/);
+  await checkPage();
+});
+
+test('post a reflection', async () => {
+  await as(DEMO.chiefExecutive);
+  await visit('/reflections/new');
+  await checkPage();
+});
+
+test('post a reflection, with errors', async () => {
+  await as(DEMO.chiefExecutive);
+  await visit('/reflections/new');
+  await submit('Post reflection', 422);
+  await hasErrorSummary();
+  await checkPage();
+});
+
+test('post a reflection, as a member (cannot)', async () => {
+  await as(DEMO.member);
+  await visit('/reflections/new', 403);
+  await checkPage();
+});
+
+test('recognition equity', async () => {
+  await as(EQUALITY);
+  await visit('/equity');
+  assert.match(await page.locator('main').innerText(), /District Nursing/);
+  await checkPage();
+});
+
+test('recognition equity, the last 90 days, for the board', async () => {
+  await as(DEMO.chiefExecutive);
+  await visit('/equity?days=90');
+  await checkPage();
+});
+
+test('recognition equity, for a member (cannot)', async () => {
+  await as(DEMO.member);
+  await visit('/equity', 403);
+  await checkPage();
+});
+
+test('your account', async () => {
+  await as(DEMO.member);
+  await visit('/account');
+  assert.ok(await page.getByRole('button', { name: 'Download my data' }).count() > 0);
+  await checkPage();
+});
+
+test('admin: settings', async () => {
+  await as(DEMO.admin);
+  await visit('/admin/settings');
+  await checkPage();
+});
+
+test('admin: settings, with errors', async () => {
+  await as(DEMO.admin);
+  await visit('/admin/settings');
+  await page.fill('#story_retention_days', 'a year');
+  await submit('Save settings', 422);
+  await hasErrorSummary();
+  await checkPage();
+});
+
+test('admin: settings, saved', async () => {
+  await as(DEMO.admin);
+  await visit('/admin/settings');
+  await page.fill('#story_retention_days', '365');
+  await submit('Save settings', 200);
+  await page.locator('.nhsuk-notification-banner--success').waitFor();
+  await checkPage();
+});

@@ -10,6 +10,7 @@
 //   GET  /admin/people/{person}          a person, their teams and roles, and the forms
 //   POST /admin/people/{person}/teams    team, role (member, lead, none): kManageTeamMembers
 //   POST /admin/people/{person}/roles    roles (repeated): kAdminister
+//   GET  /admin/settings, POST           the retention of stories' words (kAdminister)
 //
 // Every change is authorised by Api::Impl::Authorise exactly as the JSON API's routes are, and a
 // refused or invalid request changes nothing. The lists decide what to show with the same policy
@@ -30,13 +31,6 @@ namespace everyseat::server::web {
 
 using domain::Action;
 
-namespace {
-
-constexpr size_t kPeoplePerPage = 50;
-
-constexpr domain::OrgRole kOrgRoles[] = {domain::OrgRole::kModerator, domain::OrgRole::kEquality,
-                                         domain::OrgRole::kBoard, domain::OrgRole::kAdmin};
-
 std::string_view RoleWords(domain::OrgRole role) {
   switch (role) {
     case domain::OrgRole::kModerator:
@@ -47,21 +41,6 @@ std::string_view RoleWords(domain::OrgRole role) {
       return "Board member";
     case domain::OrgRole::kAdmin:
       return "Administrator";
-  }
-  return "";
-}
-
-std::string_view RoleHint(domain::OrgRole role) {
-  switch (role) {
-    case domain::OrgRole::kModerator:
-      return "Reviews stories held back because they may hold patient details";
-    case domain::OrgRole::kEquality:
-      return "Sees which teams and staff groups are rarely recognised (never a ranking of people)";
-    case domain::OrgRole::kBoard:
-      return "Sees the board view: the key measures, the pulse and stories on one page";
-    case domain::OrgRole::kAdmin:
-      return "Manages teams, people, roles and the staff list. An administrator writes a team's "
-             "figures only as a member or lead of that team";
   }
   return "";
 }
@@ -90,6 +69,28 @@ std::string_view StaffGroupWords(domain::StaffGroup group) {
       break;
   }
   return "Other";
+}
+
+namespace {
+
+constexpr size_t kPeoplePerPage = 50;
+
+constexpr domain::OrgRole kOrgRoles[] = {domain::OrgRole::kModerator, domain::OrgRole::kEquality,
+                                         domain::OrgRole::kBoard, domain::OrgRole::kAdmin};
+
+std::string_view RoleHint(domain::OrgRole role) {
+  switch (role) {
+    case domain::OrgRole::kModerator:
+      return "Reviews stories held back because they may hold patient details";
+    case domain::OrgRole::kEquality:
+      return "Sees which teams and staff groups are rarely recognised (never a ranking of people)";
+    case domain::OrgRole::kBoard:
+      return "Sees the board view: the key measures, the pulse and stories on one page";
+    case domain::OrgRole::kAdmin:
+      return "Manages teams, people, roles and the staff list. An administrator writes a team's "
+             "figures only as a member or lead of that team";
+  }
+  return "";
 }
 
 std::string_view TeamRoleWords(domain::TeamRole role) {
@@ -201,6 +202,10 @@ Response AdminPage(PageContext& page) {
   if (Allowed(page, Action::kImportStaff, std::nullopt)) {
     links.push_back({"/admin/import", "Import a staff list",
                      "Add or update people and teams from a staff list (CSV)"});
+  }
+  if (Allowed(page, Action::kAdminister, std::nullopt)) {
+    links.push_back({"/admin/settings", "Settings",
+                     "How long the words of withdrawn, declined and rejected stories are kept"});
   }
   // Tokens write a team's data, so only its leads may issue them (authorise.cc, kPolicy).
   if (page.viewer.leads_a_team) {
@@ -829,9 +834,78 @@ Response SetOrgRoles(PageContext& page) {
   return Redirect(PersonPath(person->id, "?saved=roles"));
 }
 
+// --- /admin/settings: the organisation's settings (administrators).
+
+constexpr int kMaxRetentionDays = 3650;  // as the JSON API takes it (story_routes.cc)
+
+Response SettingsPage(PageContext& page, FormState& form, int status) {
+  if (!Allowed(page, Action::kAdminister, std::nullopt)) {
+    return ErrorPage(page.viewer, 403,
+                     "only administrators can change the organisation's settings");
+  }
+  if (form.Value("story_retention_days").empty() && form.ok()) {
+    auto days = page.store.GetStoryRetentionDays(page.caller.org);
+    if (!days) return FromRefusal(page.viewer, api::StoreRefusal(days.error()));
+    form.Set("story_retention_days", std::to_string(*days));
+  }
+  Html h;
+  h << "<div class=\"nhsuk-grid-row\"><div class=\"nhsuk-grid-column-two-thirds\">"_m;
+  if (form.ok() && page.request.Query("saved")) SuccessBanner(h, "Settings saved");
+  ErrorSummary(h, form);
+  h << "<h1 class=\"nhsuk-heading-l\">Settings</h1>"
+       "<h2 class=\"nhsuk-heading-m\">Stories that are no longer shared</h2>"
+       "<p>When a story is withdrawn, declined by someone it names or rejected by a moderator, "
+       "its words are kept for a time (so that a mistake can be looked into) and then deleted. "
+       "The rest of its record stays in the audit log.</p>"
+       "<form action=\"/admin/settings\" method=\"post\" novalidate>"_m;
+  CsrfField(h, page.viewer.csrf_token);
+  InputOptions days;
+  days.width_class = "nhsuk-input--width-4";
+  days.inputmode = "numeric";
+  days.suffix = "days";
+  days.hint = "From 0 to 3,650 days (10 years). 0 deletes the words at the next hourly clean-up.";
+  Input(h, form, "story_retention_days", "How many days are their words kept?", days);
+  Button(h, "Save settings");
+  h << "</form></div></div>"_m;
+  return PageResponse(page.viewer, AdminSpec("Settings", "/admin", !form.ok(), status), h);
+}
+
+Response SaveSettings(PageContext& page) {
+  if (auto allowed =
+          page.impl.Authorise(page.store, page.caller, Action::kAdminister, std::nullopt);
+      !allowed) {
+    return FromRefusal(page.viewer, allowed.error());
+  }
+  FormState& form = page.form;
+  const std::string text = Trimmed(form.Value("story_retention_days"));
+  form.Set("story_retention_days", text);
+  int days = 0;
+  bool whole = !text.empty() && text.size() <= 6;
+  for (const char c : text) {
+    whole = whole && c >= '0' && c <= '9';
+    if (whole) days = days * 10 + (c - '0');
+  }
+  if (text.empty()) {
+    form.Fail("story_retention_days", "Enter the number of days");
+  } else if (!whole) {
+    form.Fail("story_retention_days", "Enter the number of days as a whole number, like 90");
+  } else if (days > kMaxRetentionDays) {
+    form.Fail("story_retention_days", "The number of days must be from 0 to 3,650");
+  }
+  if (!form.ok()) return SettingsPage(page, form, 422);
+  auto set = page.store.SetStoryRetentionDays(page.caller.actor, page.caller.org, days);
+  if (!set) return FromRefusal(page.viewer, api::StoreRefusal(set.error()));
+  return Redirect("/admin/settings?saved=1");
+}
+
 }  // namespace
 
 void AddAdminPages(Router& router, Api::Impl& impl) {
+  AddPage(router, impl, "GET", "/admin/settings", [](PageContext& page) {
+    FormState form;
+    return SettingsPage(page, form, 200);
+  });
+  AddPage(router, impl, "POST", "/admin/settings", SaveSettings);
   AddPage(router, impl, "GET", "/admin", AdminPage);
   AddPage(router, impl, "GET", "/admin/teams",
           [](PageContext& page) { return TeamsPage(page, FormState(), 200); });

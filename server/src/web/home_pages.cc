@@ -7,6 +7,7 @@
 //   POST /alerts/{notification}/seen, POST /alerts/seen (all)
 #include <algorithm>
 
+#include "../api/story_steps.h"
 #include "everyseat/domain/validate.h"
 #include "pages.h"
 
@@ -117,6 +118,32 @@ Response HomePage(PageContext& page) {
     h << "<p><a href=\"/alerts\">See all alerts</a></p>"_m;
   }
   h << "</div>"_m;
+
+  // Stories of leadership that wait for me (story_pages.cc). Without an inbox (the store could
+  // not answer) the panel is left out: the rest of the page still works.
+  if (auto inbox = api::Inbox(page.store, page.caller)) {
+    const auto count = [](size_t n, std::string_view one, std::string_view many) {
+      return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+    };
+    h << "<h2 class=\"nhsuk-heading-m\">Stories of leadership</h2>"
+         "<ul class=\"nhsuk-list es-home-stories\">"_m;
+    if (!inbox->consent_requests.empty()) {
+      h << "<li><a href=\"/stories/mine\">"_m
+        << count(inbox->consent_requests.size(), "story waits", "stories wait")
+        << " for your consent</a></li>"_m;
+    }
+    if (!inbox->to_acknowledge.empty()) {
+      h << "<li><a href=\"/stories/mine\">"_m
+        << count(inbox->to_acknowledge.size(), "story", "stories") << " to acknowledge</a></li>"_m;
+    }
+    if (!inbox->overdue_below.empty()) {
+      h << "<li><a href=\"/stories/mine\">"_m
+        << count(inbox->overdue_below.size(), "story", "stories")
+        << " not acknowledged after 14 days</a></li>"_m;
+    }
+    h << "<li><a href=\"/stories/new\">Record a story</a></li>"
+         "<li><a href=\"/stories\">Read the wall and the learning library</a></li></ul>"_m;
+  }
 
   h << "<h2 class=\"nhsuk-heading-m\">My teams</h2>"_m;
   if (teams->empty()) {

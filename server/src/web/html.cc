@@ -2,6 +2,7 @@
 // component templates.
 #include "html.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -40,6 +41,14 @@ std::string_view FormState::Value(std::string_view name) const {
     if (key == name) return value;
   }
   return {};
+}
+
+std::vector<std::string_view> FormState::Values(std::string_view name) const {
+  std::vector<std::string_view> found;
+  for (const auto& [key, value] : values_) {
+    if (key == name) found.emplace_back(value);
+  }
+  return found;
 }
 
 void FormState::Set(std::string name, std::string value) {
@@ -123,6 +132,7 @@ void Input(Html& h, const FormState& form, std::string_view id, std::string_view
     << "\" value=\""_m << form.Value(id) << "\""_m;
   if (!options.autocomplete.empty()) h << " autocomplete=\""_m << options.autocomplete << "\""_m;
   if (!options.inputmode.empty()) h << " inputmode=\""_m << options.inputmode << "\""_m;
+  if (!options.list.empty()) h << " list=\""_m << options.list << "\""_m;
   if (options.type == "text" || options.type == "email") h << " spellcheck=\"false\""_m;
   const std::string described = DescribedBy(id, !options.hint.empty(), error);
   if (!described.empty()) h << " aria-describedby=\""_m << described << "\""_m;
@@ -148,8 +158,14 @@ void Textarea(Html& h, const FormState& form, std::string_view id, std::string_v
   h << ">"_m << form.Value(id) << "</textarea></div>"_m;
 }
 
-void Radios(Html& h, const FormState& form, std::string_view name, std::string_view legend,
-            const std::vector<Choice>& choices, std::string_view hint) {
+namespace {
+
+// Radios and checkboxes: the same markup but for the component's name ("radios" or
+// "checkboxes") and the input's type.
+void ChoiceGroup(Html& h, const FormState& form, std::string_view name, std::string_view legend,
+                 const std::vector<Choice>& choices, const std::vector<Html>& fields,
+                 std::string_view hint, bool checkboxes) {
+  const Markup component = checkboxes ? "checkboxes"_m : "radios"_m;
   const bool error = form.ErrorFor(name) != nullptr;
   h << "<div class=\"nhsuk-form-group"_m << (error ? " nhsuk-form-group--error"_m : ""_m)
     << "\"><fieldset class=\"nhsuk-fieldset\""_m;
@@ -159,26 +175,55 @@ void Radios(Html& h, const FormState& form, std::string_view name, std::string_v
     << "</legend>"_m;
   Hint(h, name, hint);
   ErrorMessage(h, form, name);
-  h << "<div class=\"nhsuk-radios\" data-module=\"nhsuk-radios\">"_m;
-  const std::string_view chosen = form.Value(name);
+  h << "<div class=\"nhsuk-"_m << component << "\" data-module=\"nhsuk-"_m << component << "\">"_m;
+  const std::vector<std::string_view> chosen =
+      checkboxes ? form.Values(name) : std::vector<std::string_view>{form.Value(name)};
   for (size_t i = 0; i < choices.size(); ++i) {
     const Choice& choice = choices[i];
-    // The first radio's id is the group's name, so the error summary can link to it.
+    static const Html kNone;
+    const Html& conditional = i < fields.size() ? fields[i] : kNone;
+    // The first input's id is the group's name, so the error summary can link to it.
     const std::string id =
         i == 0 ? std::string(name) : std::string(name) + "-" + std::to_string(i + 1);
-    h << "<div class=\"nhsuk-radios__item\"><input class=\"nhsuk-radios__input\" id=\""_m << id
-      << "\" name=\""_m << name << "\" type=\"radio\" value=\""_m << choice.value << "\""_m;
-    if (choice.value == chosen) h << " checked"_m;
+    const bool checked = std::find(chosen.begin(), chosen.end(), choice.value) != chosen.end();
+    h << "<div class=\"nhsuk-"_m << component << "__item\"><input class=\"nhsuk-"_m << component
+      << "__input\" id=\""_m << id << "\" name=\""_m << name << "\" type=\""_m
+      << (checkboxes ? "checkbox"_m : "radio"_m) << "\" value=\""_m << choice.value << "\""_m;
+    if (checked) h << " checked"_m;
     if (!choice.hint.empty()) h << " aria-describedby=\""_m << id << "-item-hint\""_m;
-    h << "><label class=\"nhsuk-label nhsuk-radios__label\" for=\""_m << id << "\">"_m
-      << choice.label << "</label>"_m;
+    h << "><label class=\"nhsuk-label nhsuk-"_m << component << "__label\" for=\""_m << id
+      << "\">"_m << choice.label << "</label>"_m;
     if (!choice.hint.empty()) {
-      h << "<div class=\"nhsuk-hint nhsuk-radios__hint\" id=\""_m << id << "-item-hint\">"_m
-        << choice.hint << "</div>"_m;
+      h << "<div class=\"nhsuk-hint nhsuk-"_m << component << "__hint\" id=\""_m << id
+        << "-item-hint\">"_m << choice.hint << "</div>"_m;
     }
     h << "</div>"_m;
+    if (!conditional.empty()) {
+      // Revealed by app.css (.es-reveal) rather than NHS.UK frontend's script, which puts
+      // aria-expanded on the input: not allowed on a radio or checkbox (axe aria-allowed-attr).
+      h << "<div class=\"nhsuk-"_m << component << "__conditional es-reveal\" id=\"conditional-"_m
+        << id << "\">"_m << conditional << "</div>"_m;
+    }
   }
   h << "</div></fieldset></div>"_m;
+}
+
+}  // namespace
+
+void Radios(Html& h, const FormState& form, std::string_view name, std::string_view legend,
+            const std::vector<Choice>& choices, std::string_view hint) {
+  ChoiceGroup(h, form, name, legend, choices, {}, hint, false);
+}
+
+void ConditionalRadios(Html& h, const FormState& form, std::string_view name,
+                       std::string_view legend, const std::vector<Choice>& choices,
+                       const std::vector<Html>& fields, std::string_view hint) {
+  ChoiceGroup(h, form, name, legend, choices, fields, hint, false);
+}
+
+void Checkboxes(Html& h, const FormState& form, std::string_view name, std::string_view legend,
+                const std::vector<Choice>& choices, std::string_view hint) {
+  ChoiceGroup(h, form, name, legend, choices, {}, hint, true);
 }
 
 void Select(Html& h, const FormState& form, std::string_view id, std::string_view label,

@@ -93,6 +93,12 @@ class FormState {
 
   // The field's value ("" when absent). The view is valid until the next Set.
   [[nodiscard]] std::string_view Value(std::string_view name) const;
+  // Every value of a field that repeats (checkboxes), in order. Valid until the next Set or Add.
+  [[nodiscard]] std::vector<std::string_view> Values(std::string_view name) const;
+  // Adds another value of `name` (a checkbox chosen), keeping those it has.
+  void Add(std::string name, std::string value) {
+    values_.emplace_back(std::move(name), std::move(value));
+  }
   void Set(std::string name, std::string value);
   void Fail(std::string field, std::string message) {
     errors_.push_back({std::move(field), std::move(message)});
@@ -118,6 +124,7 @@ struct InputOptions {
   std::string hint;
   bool label_is_heading = false;  // the label is the page's h1 (one question per page)
   std::string suffix;             // shown after the input, e.g. "%"
+  std::string list;               // the id of a <datalist> of suggestions
 };
 // A text input in its form group: label, hint, error message, the input with the form's value.
 void Input(Html& h, const FormState& form, std::string_view id, std::string_view label,
@@ -133,6 +140,18 @@ struct Choice {
 // A radio group in a fieldset with a legend.
 void Radios(Html& h, const FormState& form, std::string_view name, std::string_view legend,
             const std::vector<Choice>& choices, std::string_view hint = {});
+// Radios whose choices reveal more fields when chosen (NHS.UK conditional reveal): `fields[i]`
+// (empty for none) belongs to choices[i], shown under it only while it is chosen (app.css,
+// .es-reveal, once the page's script runs). Without JavaScript every choice's fields are shown,
+// as plain fields after it.
+void ConditionalRadios(Html& h, const FormState& form, std::string_view name,
+                       std::string_view legend, const std::vector<Choice>& choices,
+                       const std::vector<Html>& fields, std::string_view hint = {});
+// A checkbox group in a fieldset with a legend: every choice whose value is among the form's
+// values of `name` (FormState::Values) is ticked. The first checkbox's id is `name`, so the error
+// summary can link to the group.
+void Checkboxes(Html& h, const FormState& form, std::string_view name, std::string_view legend,
+                const std::vector<Choice>& choices, std::string_view hint = {});
 // A select with a label.
 void Select(Html& h, const FormState& form, std::string_view id, std::string_view label,
             const std::vector<Choice>& choices, std::string_view hint = {});

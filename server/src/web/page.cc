@@ -53,8 +53,9 @@ void Header(Html& h, const Viewer& viewer, std::string_view nav) {
     h << "<nav class=\"nhsuk-header__account\" aria-label=\"Account\">"
          "<ul class=\"nhsuk-header__account-list\"><li class=\"nhsuk-header__account-item\">"_m;
     h.Trusted(kUserIcon);
-    h << viewer.name
-      << "</li><li class=\"nhsuk-header__account-item\">"
+    h << "<a class=\"nhsuk-header__account-link\" href=\"/account\">"_m << viewer.name
+      << "<span class=\"nhsuk-u-visually-hidden\">: your account</span></a>"
+         "</li><li class=\"nhsuk-header__account-item\">"
          "<form class=\"nhsuk-header__account-form\" action=\"/sign-out\" method=\"post\" "
          "novalidate>"_m;
     CsrfField(h, viewer.csrf_token);
@@ -67,6 +68,10 @@ void Header(Html& h, const Viewer& viewer, std::string_view nav) {
          "<div class=\"nhsuk-header__navigation-container nhsuk-width-container\">"
          "<ul class=\"nhsuk-header__navigation-list\">"_m;
     NavItem(h, "/", "Home", nav == "home");
+    NavItem(h, "/stories", "Stories", nav == "stories");
+    NavItem(h, "/reflections", "Reflections", nav == "reflections");
+    if (viewer.moderator) NavItem(h, "/moderation", "Moderation", nav == "moderation");
+    if (viewer.sees_equity) NavItem(h, "/equity", "Equity", nav == "equity");
     const std::string alerts = viewer.unseen_alerts > 0
                                    ? "Alerts (" + std::to_string(viewer.unseen_alerts) + " new)"
                                    : "Alerts";
@@ -261,6 +266,13 @@ void AddPage(Router& router, Api::Impl& impl, std::string method, std::string pa
                const auto& principal = std::get<domain::PersonPrincipal>(page.caller.principal);
                page.viewer.admin = std::find(principal.roles.begin(), principal.roles.end(),
                                              domain::OrgRole::kAdmin) != principal.roles.end();
+               const auto has_role = [&](domain::OrgRole role) {
+                 return std::find(principal.roles.begin(), principal.roles.end(), role) !=
+                        principal.roles.end();
+               };
+               page.viewer.moderator = has_role(domain::OrgRole::kModerator);
+               page.viewer.sees_equity =
+                   has_role(domain::OrgRole::kEquality) || has_role(domain::OrgRole::kBoard);
                page.viewer.leads_a_team = std::any_of(
                    principal.memberships.begin(), principal.memberships.end(),
                    [](const domain::Membership& m) { return m.role == domain::TeamRole::kLead; });
@@ -332,6 +344,11 @@ void Api::Impl::AddPageRoutes(Router& router) {
   web::AddAdminPages(router, *this);
   web::AddImportPages(router, *this);
   web::AddTokenPages(router, *this);
+  web::AddStoryPages(router, *this);
+  web::AddModerationPages(router, *this);
+  web::AddReflectionPages(router, *this);
+  web::AddEquityPages(router, *this);
+  web::AddAccountPages(router, *this);
 }
 
 }  // namespace everyseat::server

@@ -27,13 +27,15 @@ struct Viewer {
   std::string csrf_token;
   bool admin = false;
   bool leads_a_team = false;
+  bool moderator = false;    // reviews held stories and hides replies (header: "Moderation")
+  bool sees_equity = false;  // equality or board role (header: "Equity")
   size_t unseen_alerts = 0;
 };
 
 struct PageSpec {
   std::string title;      // the page's h1 as a rule; <title> is "TITLE – everyseat"
   std::string back_href;  // a back link above the content ("" for none)
-  std::string nav;        // the current navigation item: "home", "alerts", "admin"
+  std::string nav;        // the current navigation item: "home", "stories", "alerts", "admin"
   // Live updates (web/src/main.ts): the measure or the teams (comma-separated ids) to follow.
   std::string live_measure;
   std::string live_teams;
@@ -133,5 +135,20 @@ void AddDefinitionPages(Router& router, Api::Impl& impl);
 void AddAdminPages(Router& router, Api::Impl& impl);   // admin_pages.cc: teams, people, roles
 void AddImportPages(Router& router, Api::Impl& impl);  // import_pages.cc: the staff import
 void AddTokenPages(Router& router, Api::Impl& impl);   // token_pages.cc: API tokens
+// story_pages.cc: stories of leadership (record, check, consent, acknowledge, thank, withdraw),
+// the wall and the learning library, and "Your stories".
+void AddStoryPages(Router& router, Api::Impl& impl);
+// moderation_pages.cc: stories held for moderation, released or rejected (moderators).
+void AddModerationPages(Router& router, Api::Impl& impl);
+// reflection_pages.cc: leaders' reflections, replies, and moderators hiding a reply.
+void AddReflectionPages(Router& router, Api::Impl& impl);
+// equity_pages.cc: recognition equity (equality and board roles).
+void AddEquityPages(Router& router, Api::Impl& impl);
+// account_pages.cc: the person's own account and "Download my data" (subject access).
+void AddAccountPages(Router& router, Api::Impl& impl);
+
+// Plain English for a person's details (admin_pages.cc).
+[[nodiscard]] std::string_view RoleWords(domain::OrgRole role);  // "Equality lead"
+[[nodiscard]] std::string_view StaffGroupWords(domain::StaffGroup group);
 
 }  // namespace everyseat::server::web
