@@ -578,7 +578,8 @@ Result<std::vector<Story>> SqlStore::ListStories(OrgId org, const StoryQuery& qu
     // Every string a parameter points into must live until the statement has run.
     std::vector<std::string> states;
     std::string search;
-    std::string sql = "SELECT " ES_STORY_COLS " FROM stories s WHERE s.org_id = $1";
+    // The page's ids are chosen first, sorting only small rows, then their stories are read.
+    std::string sql = "SELECT s.id FROM stories s WHERE s.org_id = $1";
     const auto next = [&](Param p) {
       params.push_back(p);
       return "$" + Num(static_cast<int64_t>(params.size()));
@@ -634,11 +635,15 @@ Result<std::vector<Story>> SqlStore::ListStories(OrgId org, const StoryQuery& qu
         sql += " AND " + StorySearchCondition(next(std::string_view(search)));
       }
     }
-    sql += " ORDER BY (s.published_at IS NULL), s.published_at DESC, s.updated_at DESC, s.id DESC";
+    const std::string order =
+        " ORDER BY (s.published_at IS NULL), s.published_at DESC, s.updated_at DESC, s.id DESC";
+    sql += order;
     const int64_t limit =
         query.limit > 0 ? int64_t{query.limit} : std::numeric_limits<int64_t>::max();
     sql += " LIMIT " + next(limit);
     sql += " OFFSET " + next(int64_t{std::max(query.offset, 0)});
+    sql = "SELECT " ES_STORY_COLS " FROM stories s WHERE s.org_id = $1 AND s.id IN (" + sql + ")" +
+          order;
     auto r = Run(sql, params);
     if (!r) return tl::unexpected(r.error());
     out.reserve(r->size());

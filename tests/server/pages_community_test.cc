@@ -162,6 +162,11 @@ TEST_P(CommunityPagesTest, TheQueueShowsWhatTheGuardFoundToModeratorsOnly) {
   EXPECT_TRUE(Has(review, ">Release with the details removed</button>"));
   EXPECT_TRUE(Has(review, ">Reject</button>"));
   EXPECT_EQ(Get(moderator, "/moderation/999999").status, 404);
+
+  // The story's own page links a moderator (and only a moderator) to the review.
+  const std::string story_page = "/stories/" + std::to_string(id.value);
+  EXPECT_TRUE(Has(Get(moderator, story_page), "href=\"" + Path(id) + "\">Moderate this story"));
+  EXPECT_FALSE(Has(Get(nurse, story_page), "Moderate this story"));
 }
 
 TEST_P(CommunityPagesTest, AModeratorReleasesAStoryOnlyWithTheDetailsRemoved) {

@@ -1,9 +1,10 @@
 // Screenshots of the web pages for the documentation (not a test; run by scripts/screenshots):
 // starts the demo server, signs in as a District Nursing team member, and saves full-page PNGs of
-// the home page, the person's first team and that team's first measure at desktop (1280 pixels)
-// and phone (375 pixels) widths:
+// the home page, the person's first team, that team's first measure and the wall of stories; then
+// as the chief executive (board), the recognition equity view; each at desktop (1280 pixels) and
+// phone (375 pixels) widths:
 //
-//   docs/images/{home,team,measure}-{desktop,phone}.png
+//   docs/images/{home,team,measure,stories,equity}-{desktop,phone}.png
 //
 //   node tests/web/screenshots.mjs [OUTPUT_DIR]   (EVERYSEAT_BIN, EVERYSEAT_REPO as for the tests)
 import { mkdirSync } from 'node:fs';
@@ -48,7 +49,7 @@ async function choosePages(page, url) {
       measurePath = await firstLink(page, '/measures/');
     }
   }
-  return { home: '/', team: teamPath, measure: measurePath };
+  return { home: '/', team: teamPath, measure: measurePath, stories: '/stories' };
 }
 
 async function main() {
@@ -59,22 +60,30 @@ async function main() {
     const { page } = browser;
     await signIn(page, server.url, DEMO.member);
     const pages = await choosePages(page, server.url);
-    for (const [name, path] of Object.entries(pages)) {
-      for (const [size, viewport] of Object.entries(WIDTHS)) {
-        await page.setViewportSize(viewport);
-        const response = await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
-        if (!response || response.status() !== 200) {
-          throw new Error(`GET ${path}: ${response?.status()} (is the page there yet?)`);
-        }
-        await page.evaluate(() => document.fonts.ready);
-        const file = join(outputDir, `${name}-${size}.png`);
-        await page.screenshot({ path: file, fullPage: true });
-        console.log(`${file}  (${path}, ${viewport.width} pixels wide)`);
-      }
-    }
+    await shoot(page, server.url, pages);
+    await page.context().clearCookies();
+    await signIn(page, server.url, DEMO.chiefExecutive);
+    await shoot(page, server.url, { equity: '/equity' });
   } finally {
     await browser.close();
     await server.stop();
+  }
+}
+
+// Full-page PNGs of each named page at each width.
+async function shoot(page, url, pages) {
+  for (const [name, path] of Object.entries(pages)) {
+    for (const [size, viewport] of Object.entries(WIDTHS)) {
+      await page.setViewportSize(viewport);
+      const response = await page.goto(`${url}${path}`, { waitUntil: 'load' });
+      if (!response || response.status() !== 200) {
+        throw new Error(`GET ${path}: ${response?.status()} (is the page there yet?)`);
+      }
+      await page.evaluate(() => document.fonts.ready);
+      const file = join(outputDir, `${name}-${size}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(`${file}  (${path}, ${viewport.width} pixels wide)`);
+    }
   }
 }
 

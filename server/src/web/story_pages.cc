@@ -962,6 +962,11 @@ Response StoryPage(PageContext& page, const Story& story, FormState& form, int s
       << story.moderation_note << "</p></div>"_m;
   }
 
+  if (story.state == StoryState::kInModeration && page.viewer.moderator) {
+    h << "<p><a href=\"/moderation/"_m << story.id.value
+      << "\">Moderate this story</a>: edit the details out, or reject it.</p>"_m;
+  }
+
   // The consent question, first, for a person named who has not answered.
   if (story.state == StoryState::kAwaitingConsent) {
     for (const domain::Consent& consent : story.consents) {
