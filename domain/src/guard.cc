@@ -666,6 +666,8 @@ std::vector<Finding> FindPatientDetails(std::string_view utf8_text) {
   return findings;
 }
 
+std::vector<size_t> CharacterOffsets(std::string_view text) { return Decode(text).byte; }
+
 std::optional<size_t> FindInvalidUtf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {

@@ -20,6 +20,7 @@
 #include "everyseat/domain/guard.h"
 #include "everyseat/domain/story.h"
 #include "everyseat/domain/validate.h"
+#include "marked_words.h"
 #include "pages.h"
 
 namespace everyseat::server::web {
@@ -54,20 +55,6 @@ std::string TextareaText(std::string_view text) {
   return Trimmed(out);
 }
 
-std::string_view FindingWords(domain::FindingKind kind) {
-  switch (kind) {
-    case domain::FindingKind::kNhsNumber:
-      return "NHS number";
-    case domain::FindingKind::kDateOfBirth:
-      return "Date of birth";
-    case domain::FindingKind::kPostcode:
-      return "Postcode";
-    case domain::FindingKind::kName:
-      return "Patient's name";
-  }
-  return "Patient detail";
-}
-
 // "an NHS number", "a postcode": for "What happened still has an NHS number".
 std::string_view FindingWithArticle(domain::FindingKind kind) {
   switch (kind) {
@@ -86,37 +73,6 @@ std::string_view FindingWithArticle(domain::FindingKind kind) {
 // --- The three parts of a story's words, as the guard reads them: title + "\n\n" + text +
 // "\n\n" + learning (story_steps.h, GuardStory), with offsets in characters.
 
-// The length of the character at byte `i` as the guard counts characters (guard.h): a
-// well-formed UTF-8 sequence is one character, and so is each byte that is not part of one.
-size_t CharacterBytes(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) {
-    return static_cast<unsigned>(static_cast<unsigned char>(s[k]));
-  };
-  const auto follows = [&](size_t k, unsigned low = 0x80, unsigned high = 0xBF) {
-    return k < s.size() && byte(k) >= low && byte(k) <= high;
-  };
-  const unsigned c = byte(i);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return follows(i + 1) ? 2 : 1;
-  if (c == 0xE0) return follows(i + 1, 0xA0) && follows(i + 2) ? 3 : 1;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-    return follows(i + 1) && follows(i + 2) ? 3 : 1;
-  }
-  if (c == 0xED) return follows(i + 1, 0x80, 0x9F) && follows(i + 2) ? 3 : 1;
-  if (c == 0xF0) return follows(i + 1, 0x90) && follows(i + 2) && follows(i + 3) ? 4 : 1;
-  if (c >= 0xF1 && c <= 0xF3) return follows(i + 1) && follows(i + 2) && follows(i + 3) ? 4 : 1;
-  if (c == 0xF4) return follows(i + 1, 0x80, 0x8F) && follows(i + 2) && follows(i + 3) ? 4 : 1;
-  return 1;
-}
-
-// The byte offset of every character of `text`, and then its size.
-std::vector<size_t> CharacterOffsets(std::string_view text) {
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < text.size(); i += CharacterBytes(text, i)) offsets.push_back(i);
-  offsets.push_back(text.size());
-  return offsets;
-}
-
 struct Part {
   std::string_view field;  // the form field: "title", "text", "learning"
   std::string_view label;  // "Title", "What happened", "What others can learn"
@@ -124,14 +80,14 @@ struct Part {
   int64_t start = 0;  // its first character in the guard's joined text
 };
 
-struct Words {
+struct StoryWords {
   std::string title;
   std::string text;
   std::string learning;
 
   [[nodiscard]] std::vector<Part> Parts() const {
     const auto length = [](std::string_view s) {
-      return static_cast<int64_t>(CharacterOffsets(s).size() - 1);
+      return static_cast<int64_t>(domain::CharacterOffsets(s).size() - 1);
     };
     const int64_t text_start = length(title) + 2;
     const int64_t learning_start = text_start + length(text) + 2;
@@ -152,83 +108,8 @@ const Part& PartOf(const std::vector<Part>& parts, const domain::Finding& findin
   return parts.front();
 }
 
-struct Span {
-  size_t begin = 0;  // bytes
-  size_t end = 0;
-};
-
-// The findings that fall in `part`, as byte spans of it; sorted, not overlapping.
-std::vector<Span> MarksIn(const Part& part, const std::vector<domain::Finding>& findings) {
-  const std::vector<size_t> offsets = CharacterOffsets(part.words);
-  const auto length = static_cast<int64_t>(offsets.size() - 1);
-  std::vector<Span> spans;
-  for (const domain::Finding& finding : findings) {
-    const int64_t begin = std::max<int64_t>(finding.start - part.start, 0);
-    const int64_t end = std::min<int64_t>(finding.end - part.start, length);
-    if (begin >= end) continue;
-    spans.push_back({offsets[static_cast<size_t>(begin)], offsets[static_cast<size_t>(end)]});
-  }
-  std::sort(spans.begin(), spans.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin; });
-  std::vector<Span> merged;
-  for (const Span& span : spans) {
-    if (!merged.empty() && span.begin <= merged.back().end) {
-      merged.back().end = std::max(merged.back().end, span.end);
-    } else {
-      merged.push_back(span);
-    }
-  }
-  return merged;
-}
-
-// A person's words as paragraphs (a blank line between them), line breaks kept, and the spans
-// in `marks` highlighted with <mark>.
-void MarkedWords(Html& h, std::string_view text, const std::vector<Span>& marks) {
-  h << "<div class=\"es-story-words\"><p>"_m;
-  std::string run;
-  bool open = false;
-  size_t next = 0;
-  const auto flush = [&] {
-    h << run;
-    run.clear();
-  };
-  for (size_t i = 0; i < text.size();) {
-    if (open && i >= marks[next].end) {
-      flush();
-      h << "</mark>"_m;
-      open = false;
-      ++next;
-    }
-    if (!open && next < marks.size() && i >= marks[next].begin) {
-      flush();
-      h << "<mark>"_m;
-      open = true;
-    }
-    const char c = text[i];
-    if (c == '\r' || c == '\n') {
-      size_t newlines = 0;
-      size_t j = i;
-      while (j < text.size() && (text[j] == '\r' || text[j] == '\n')) {
-        if (text[j] == '\n') ++newlines;
-        ++j;
-      }
-      flush();
-      if (open) h << "</mark>"_m;
-      h << (newlines >= 2 ? "</p><p>"_m : "<br>"_m);
-      if (open) h << "<mark>"_m;
-      i = j;
-      continue;
-    }
-    run += c;
-    ++i;
-  }
-  flush();
-  if (open) h << "</mark>"_m;
-  h << "</p></div>"_m;
-}
-
 // The guard's findings as a list: "NHS number: <mark>943 476 5919</mark> (in what happened)".
-void FindingList(Html& h, const Words& words, const std::vector<domain::Finding>& findings) {
+void FindingList(Html& h, const StoryWords& words, const std::vector<domain::Finding>& findings) {
   const std::vector<Part> parts = words.Parts();
   h << "<ul class=\"nhsuk-list nhsuk-list--bullet\">"_m;
   for (const domain::Finding& finding : findings) {
@@ -242,15 +123,15 @@ void FindingList(Html& h, const Words& words, const std::vector<domain::Finding>
 }
 
 // The words of every part with the findings highlighted, each under a heading of `level`.
-void HighlightedWords(Html& h, const Words& words, const std::vector<domain::Finding>& findings,
-                      bool h3) {
+void HighlightedWords(Html& h, const StoryWords& words,
+                      const std::vector<domain::Finding>& findings, bool h3) {
   for (const Part& part : words.Parts()) {
     h << (h3 ? "<h3 class=\"nhsuk-heading-s\">"_m : "<h4 class=\"nhsuk-heading-s\">"_m)
       << part.label << (h3 ? "</h3>"_m : "</h4>"_m);
     if (part.words.empty()) {
       h << "<p class=\"nhsuk-u-secondary-text-colour\">Not given</p>"_m;
     } else {
-      MarkedWords(h, part.words, MarksIn(part, findings));
+      Words(h, part.words, MarksIn(part.words, part.start, findings));
     }
   }
 }
@@ -366,7 +247,7 @@ Response QueuePage(PageContext& page) {
       << " waiting.</p>"_m;
   }
   for (const Story& story : *held) {
-    const Words words{story.title, story.text, story.learning};
+    const StoryWords words{story.title, story.text, story.learning};
     const std::vector<domain::Finding> findings = words.Findings();
     h << "<div class=\"nhsuk-card es-story-card\"><div class=\"nhsuk-card__content\">"
          "<h2 class=\"nhsuk-card__heading nhsuk-heading-m\"><a href=\""_m
@@ -406,8 +287,8 @@ Response ReviewPage(PageContext& page, const Story& story, const FormState& form
   if (!people) return FromRefusal(page.viewer, people.error());
   // The findings over the words in the fields: the story's as it was held, or a release just
   // refused because the guard still finds details in them.
-  const Words words{std::string(form.Value("title")), std::string(form.Value("text")),
-                    std::string(form.Value("learning"))};
+  const StoryWords words{std::string(form.Value("title")), std::string(form.Value("text")),
+                         std::string(form.Value("learning"))};
   const std::vector<domain::Finding> findings = words.Findings();
 
   Html h;
@@ -482,7 +363,7 @@ void CheckLength(FormState& form, std::string_view field, std::string_view label
 
 // A refused release's 422 on the form: the details the guard still finds, each next to the field
 // that carries it; otherwise the step's errors next to their fields.
-void ReleaseErrors(FormState& form, const Words& words, const Response& refusal) {
+void ReleaseErrors(FormState& form, const StoryWords& words, const Response& refusal) {
   const std::vector<domain::Finding> findings = words.Findings();
   if (!findings.empty()) {
     const std::vector<Part> parts = words.Parts();
@@ -537,7 +418,8 @@ Response Release(PageContext& page) {
   auto released = api::ModerateStory(page.impl, page.store, page.caller, story->id, decision);
   if (!released) {
     if (released.error().status != 422) return FromRefusal(page.viewer, released.error());
-    ReleaseErrors(form, Words{decision.title, decision.text, decision.learning}, released.error());
+    ReleaseErrors(form, StoryWords{decision.title, decision.text, decision.learning},
+                  released.error());
     return ReviewPage(page, *story, form, 422);
   }
   return Redirect(released->state == domain::StoryState::kPublished ? "/moderation?done=published"

@@ -28,6 +28,7 @@
 #include "everyseat/domain/guard.h"
 #include "everyseat/domain/story.h"
 #include "everyseat/domain/validate.h"
+#include "marked_words.h"
 #include "pages.h"
 
 namespace everyseat::server::web {
@@ -159,130 +160,6 @@ std::string_view StateExplained(StoryState state) {
       return "A moderator did not publish it.";
   }
   return "";
-}
-
-std::string_view FindingWords(domain::FindingKind kind) {
-  switch (kind) {
-    case domain::FindingKind::kNhsNumber:
-      return "NHS number";
-    case domain::FindingKind::kDateOfBirth:
-      return "Date of birth";
-    case domain::FindingKind::kPostcode:
-      return "Postcode";
-    case domain::FindingKind::kName:
-      return "Patient's name";
-  }
-  return "Patient detail";
-}
-
-// --- Text with the guard's findings marked.
-
-// The length of the character at byte `i` as the guard counts characters (guard.h): a
-// well-formed UTF-8 sequence is one character, and so is each byte that is not part of one.
-size_t CharacterBytes(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) {
-    return static_cast<unsigned>(static_cast<unsigned char>(s[k]));
-  };
-  const auto follows = [&](size_t k, unsigned low = 0x80, unsigned high = 0xBF) {
-    return k < s.size() && byte(k) >= low && byte(k) <= high;
-  };
-  const unsigned c = byte(i);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return follows(i + 1) ? 2 : 1;
-  if (c == 0xE0) return follows(i + 1, 0xA0) && follows(i + 2) ? 3 : 1;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-    return follows(i + 1) && follows(i + 2) ? 3 : 1;
-  }
-  if (c == 0xED) return follows(i + 1, 0x80, 0x9F) && follows(i + 2) ? 3 : 1;
-  if (c == 0xF0) return follows(i + 1, 0x90) && follows(i + 2) && follows(i + 3) ? 4 : 1;
-  if (c >= 0xF1 && c <= 0xF3) return follows(i + 1) && follows(i + 2) && follows(i + 3) ? 4 : 1;
-  if (c == 0xF4) return follows(i + 1, 0x80, 0x8F) && follows(i + 2) && follows(i + 3) ? 4 : 1;
-  return 1;
-}
-
-// The byte offset of every character of `text`, and then its size.
-std::vector<size_t> CharacterOffsets(std::string_view text) {
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < text.size(); i += CharacterBytes(text, i)) offsets.push_back(i);
-  offsets.push_back(text.size());
-  return offsets;
-}
-
-struct Span {
-  size_t begin = 0;  // bytes
-  size_t end = 0;
-};
-
-// The findings (over title + "\n\n" + text + "\n\n" + learning, in characters) that fall in the
-// part starting at character `part_start`, as byte spans of that part; sorted, not overlapping.
-std::vector<Span> MarksIn(std::string_view part, int64_t part_start,
-                          const std::vector<domain::Finding>& findings) {
-  const std::vector<size_t> offsets = CharacterOffsets(part);
-  const auto length = static_cast<int64_t>(offsets.size() - 1);
-  std::vector<Span> spans;
-  for (const domain::Finding& finding : findings) {
-    const int64_t begin = std::max<int64_t>(finding.start - part_start, 0);
-    const int64_t end = std::min<int64_t>(finding.end - part_start, length);
-    if (begin >= end) continue;
-    spans.push_back({offsets[static_cast<size_t>(begin)], offsets[static_cast<size_t>(end)]});
-  }
-  std::sort(spans.begin(), spans.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin; });
-  std::vector<Span> merged;
-  for (const Span& span : spans) {
-    if (!merged.empty() && span.begin <= merged.back().end) {
-      merged.back().end = std::max(merged.back().end, span.end);
-    } else {
-      merged.push_back(span);
-    }
-  }
-  return merged;
-}
-
-// A person's words as paragraphs (a blank line between them), line breaks kept, and the spans
-// in `marks` highlighted with <mark>.
-void Words(Html& h, std::string_view text, const std::vector<Span>& marks = {}) {
-  h << "<div class=\"es-story-words\"><p>"_m;
-  std::string run;
-  bool open = false;
-  size_t next = 0;  // the next mark
-  const auto flush = [&] {
-    h << run;
-    run.clear();
-  };
-  for (size_t i = 0; i < text.size();) {
-    if (open && i >= marks[next].end) {
-      flush();
-      h << "</mark>"_m;
-      open = false;
-      ++next;
-    }
-    if (!open && next < marks.size() && i >= marks[next].begin) {
-      flush();
-      h << "<mark>"_m;
-      open = true;
-    }
-    const char c = text[i];
-    if (c == '\r' || c == '\n') {
-      size_t newlines = 0;
-      size_t j = i;
-      while (j < text.size() && (text[j] == '\r' || text[j] == '\n')) {
-        if (text[j] == '\n') ++newlines;
-        ++j;
-      }
-      flush();
-      if (open) h << "</mark>"_m;
-      h << (newlines >= 2 ? "</p><p>"_m : "<br>"_m);
-      if (open) h << "<mark>"_m;
-      i = j;
-      continue;
-    }
-    run += c;
-    ++i;
-  }
-  flush();
-  if (open) h << "</mark>"_m;
-  h << "</p></div>"_m;
 }
 
 // The first words of a text, for a card: at most about `limit` bytes, cut at a space.
@@ -802,7 +679,7 @@ std::vector<SummaryRow> StoryRows(const Names& names, PageContext& page, const S
                                   const std::vector<domain::Finding>& findings,
                                   const std::string& change) {
   const auto cp = [](std::string_view text) {
-    return static_cast<int64_t>(CharacterOffsets(text).size() - 1);
+    return static_cast<int64_t>(domain::CharacterOffsets(text).size() - 1);
   };
   const int64_t text_start = cp(story.title) + 2;
   const int64_t learning_start = text_start + cp(story.text) + 2;

@@ -93,6 +93,11 @@ struct Finding {
 // overlap each other except, in principle, across kinds.
 [[nodiscard]] std::vector<Finding> FindPatientDetails(std::string_view utf8_text);
 
+// The byte offset of every character of `text` as the guard counts characters (above: a
+// well-formed UTF-8 sequence, or one byte that is not part of one), and then text.size(): turns
+// a Finding's start and end into byte offsets.
+[[nodiscard]] std::vector<size_t> CharacterOffsets(std::string_view text);
+
 // The byte offset of the first byte that is not part of well-formed UTF-8 (Unicode 15, table
 // 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or nullopt when it is all
 // well-formed. For adapters that refuse such input rather than count its bad bytes.
