@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -163,6 +165,67 @@ TEST_P(DurabilityTest, AcknowledgedWritesSurviveSigkillAtAnyMoment) {
       first_write_ms.empty() ? 0.0 : first_write_ms[first_write_ms.size() / 2]);
   EXPECT_GE(kills_after_writes, kKills * 3 / 4)
       << "too few kills landed while the child was writing";
+}
+
+// Checkpoints::kByCaller: no commit copies SQLite's write-ahead log back into the database (a
+// server does it from a thread of its own), so the log grows past the 1,000 pages at which a
+// commit would have, until the caller's Checkpoint copies it all. PostgreSQL has nothing to do.
+TEST_P(DurabilityTest, OnlyTheCallerCheckpointsWhenItSaysItWill) {
+  testing::TestDatabase db(GetParam());
+  if (db.skip()) GTEST_SKIP() << db.error();
+  ASSERT_TRUE(db.ok()) << db.error();
+  constexpr std::uintmax_t kFrame = 4096 + 24;  // a page and its frame header
+  constexpr int kAppends = 1500;                // each commit writes several pages
+  const bool sqlite = GetParam() == "sqlite";
+  const std::string log = sqlite ? db.url().substr(std::string("sqlite:").size()) + "-wal" : "";
+  const auto log_bytes = [&]() -> std::uintmax_t {
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(log, ec);
+    EXPECT_FALSE(ec) << log;
+    return size;
+  };
+
+  StoreOptions automatic_options;
+  auto automatic = Store::Open(db.url(), automatic_options);
+  ASSERT_TRUE(automatic) << automatic.error().message;
+  const OrgId org = (*automatic)->CreateOrganisation(Actor::System(), "Logged Trust")->id;
+  const TeamId team = (*automatic)->CreateTeam(Actor::System(), org, std::nullopt, "Ward 9")->id;
+  domain::Measure m;
+  m.org = org;
+  m.team = team;
+  m.name = "Beds free";
+  const MeasureId measure = (*automatic)->CreateMeasure(Actor::System(), m)->id;
+  const auto append = [&](Store& store, int first) {
+    for (int i = first; i < first + kAppends; ++i) {
+      ASSERT_TRUE(store.AppendObservation(Actor::System(), org, {measure, Period(i), 1.0, {}}));
+    }
+  };
+
+  // SQLite's own checkpoints keep the log near 1,000 pages.
+  append(**automatic, 0);
+  if (sqlite) {
+    EXPECT_LT(log_bytes(), 1200 * kFrame);
+  }
+  automatic->reset();
+
+  StoreOptions by_caller_options;
+  by_caller_options.checkpoints = Checkpoints::kByCaller;
+  auto by_caller = Store::Open(db.url(), by_caller_options);
+  ASSERT_TRUE(by_caller) << by_caller.error().message;
+  append(**by_caller, kAppends);
+  if (sqlite) {
+    EXPECT_GT(log_bytes(), 3 * 1000 * kFrame);
+  }
+  auto left = (*by_caller)->Checkpoint();
+  ASSERT_TRUE(left) << left.error().message;
+  EXPECT_EQ(*left, 0);  // nobody is reading: all of it is copied
+
+  // Everything is there, read through a new connection.
+  auto reader = Store::Open(db.url(), Durability::kNormal);
+  ASSERT_TRUE(reader) << reader.error().message;
+  auto stored = (*reader)->ListObservations(org, measure);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->size(), size_t{2 * kAppends});
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DurabilityTest, ::testing::ValuesIn(testing::TestEngines()),

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -92,12 +93,27 @@ StoreErrorCode CodeOf(int rc) {
   }
 }
 
+// SQLite's process-wide settings, made before its first use (later calls are refused by SQLite
+// and change nothing): no memory statistics, which would take a global mutex on every one of its
+// allocations; and each connection's page cache in one block taken when it opens (kCachePages
+// pages: every page a request touches), so that reading a page does not allocate, even after
+// another connection's commit has emptied the cache.
+void ConfigureLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    constexpr int kCachePages = 256;
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, kCachePages);
+  });
+}
+
 class SqliteStore final : public SqlStore {
  public:
   SqliteStore(DatabasePtr db, StoreOptions options)
       : SqlStore(options), db_(std::move(db)), busy_timeout_ms_(options.busy_timeout_ms) {}
 
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options) {
+    ConfigureLibrary();
     sqlite3* raw = nullptr;
     const int rc =
         sqlite3_open_v2(path.c_str(), &raw,
@@ -111,7 +127,7 @@ class SqliteStore final : public SqlStore {
     sqlite3_extended_result_codes(db.get(), 1);
     auto store = std::make_unique<SqliteStore>(std::move(db), options);
     sqlite3_busy_handler(store->db_.get(), &SqliteStore::OnBusy, store.get());
-    if (auto r = store->Configure(path, options.durability); !r) return tl::unexpected(r.error());
+    if (auto r = store->Configure(path, options); !r) return tl::unexpected(r.error());
     if (auto r = store->Migrate(); !r) return tl::unexpected(r.error());
     return std::unique_ptr<Store>(std::move(store));
   }
@@ -157,6 +173,12 @@ class SqliteStore final : public SqlStore {
   }
 
   Result<void> RunScript(std::string_view sql) override {
+    // One statement (BEGIN, COMMIT, SAVEPOINT ... at every write): prepared once and kept.
+    if (sql.find(';') == std::string_view::npos) {
+      auto done = Run(sql, {});
+      if (!done) return tl::unexpected(done.error());
+      return {};
+    }
     const std::string text(sql);
     char* message = nullptr;
     const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &message);
@@ -164,6 +186,18 @@ class SqliteStore final : public SqlStore {
     std::string why = message != nullptr ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
     return Fail(CodeOf(sqlite3_extended_errcode(db_.get())), "SQLite: " + why);
+  }
+
+  Result<int64_t> Checkpoint() override {
+    int log_pages = 0;
+    int copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                             &log_pages, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      return Fail(CodeOf(sqlite3_extended_errcode(db_.get())),
+                  std::string("SQLite checkpoint: ") + sqlite3_errmsg(db_.get()));
+    }
+    return log_pages < 0 ? int64_t{0} : static_cast<int64_t>(log_pages - copied);
   }
 
   std::string_view BeginStatement() const override { return "BEGIN IMMEDIATE"; }
@@ -305,7 +339,7 @@ class SqliteStore final : public SqlStore {
   }
 
  private:
-  Result<void> Configure(const std::string& path, Durability durability) {
+  Result<void> Configure(const std::string& path, const StoreOptions& options) {
     if (path != ":memory:") {
       auto mode = Run("PRAGMA journal_mode = WAL", {});
       if (!mode) return tl::unexpected(mode.error());
@@ -315,9 +349,13 @@ class SqliteStore final : public SqlStore {
                         (mode->empty() ? std::string("unknown") : mode->Text(0, 0)) + ")");
       }
     }
-    const std::string sync = durability == Durability::kFull ? "PRAGMA synchronous = FULL"
-                                                             : "PRAGMA synchronous = NORMAL";
+    const std::string sync = options.durability == Durability::kFull
+                                 ? "PRAGMA synchronous = FULL"
+                                 : "PRAGMA synchronous = NORMAL";
     if (auto r = RunScript(sync); !r) return r;
+    if (options.checkpoints == Checkpoints::kByCaller) {
+      if (auto r = RunScript("PRAGMA wal_autocheckpoint = 0"); !r) return r;
+    }
     return RunScript("PRAGMA foreign_keys = ON");
   }
 

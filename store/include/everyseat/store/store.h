@@ -92,8 +92,16 @@ enum class Durability {
 };
 [[nodiscard]] std::optional<Durability> ParseDurability(std::string_view);  // "normal", "full"
 
+// Who copies SQLite's write-ahead log back into the database file (a checkpoint).
+enum class Checkpoints {
+  kAutomatic,  // the commit that takes the log past 1,000 pages does it (SQLite's default)
+  kByCaller,   // commits never do: the caller calls Store::Checkpoint, from a thread of its own
+};
+
 struct StoreOptions {
   Durability durability = Durability::kNormal;
+  // A server takes kByCaller, so that no request waits for a checkpoint (and its fsyncs).
+  Checkpoints checkpoints = Checkpoints::kAutomatic;
   // The time in Unix seconds; empty = the system clock. Tests set it to move time.
   std::function<int64_t()> clock;
   int busy_timeout_ms = 5000;  // SQLite: how long a writer waits for another's lock
@@ -469,6 +477,12 @@ class Store {
   // every process listening on this database (PostgreSQL NOTIFY on a channel of the database and
   // schema, sent when the open transaction commits, or at once). SQLite has one server: a no-op.
   [[nodiscard]] virtual Result<void> Publish(std::string_view payload) = 0;
+
+  // --- Checkpoint (SQLite): copies what the write-ahead log holds back into the database file,
+  // as far as no reader still needs it, without waiting for any reader or writer (PASSIVE), and
+  // returns the pages of the log not yet copied. The next writer starts the log again from its
+  // beginning once all of it is copied, so the log stays small. PostgreSQL: a no-op, 0.
+  [[nodiscard]] virtual Result<int64_t> Checkpoint() = 0;
 
   // --- Backup: a consistent copy of every table, taken while others keep writing, as a new
   // SQLite file at `path` (which must not exist) with this program's schema; `everyseat serve
