@@ -1,9 +1,13 @@
 // The product API over real sockets, on both stores: sign-in, sessions and CSRF, lockout,
 // observations in real time with their analysis, batches, corrections, tokens, events,
 // notifications, webhooks' outbox, annotations, the audit log and the OpenAPI document.
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -159,6 +163,76 @@ TEST_P(ApiTest, PostedObservationsGiveExactlyTheAnalysisOfEverySeatSpc) {
   expected["index"] = 31;
   EXPECT_EQ(last_point, expected);
   EXPECT_EQ(json::parse(cli.out)["summary"]["variation_icon"], "improvement_high");
+}
+
+// Single observations posted at the same moment are written in groups (a group commit): each
+// is stored exactly once and answered only once stored, and a repeated period is refused alone,
+// not with the group it went in.
+TEST_P(ApiTest, SimultaneousObservationsAreStoredOnceEachAndARefusalStaysAlone) {
+  constexpr int kFeeds = 8;     // systems posting at once, each to a measure of its own
+  constexpr int kPerFeed = 30;  // days each, then day 7 again (a repeat: 409)
+  std::vector<domain::MeasureId> measures;
+  for (int f = 0; f < kFeeds; ++f) {
+    domain::Measure m;
+    m.org = org_;
+    m.team = team_a_;
+    m.name = "Feed " + std::to_string(f);
+    m.definition = "Beds free at 08:00";
+    m.unit = "beds";
+    m.chart = spc::Chart::kI;
+    m.direction = spc::Direction::kNeutral;
+    m.frequency = domain::Frequency::kDaily;
+    auto created = store().CreateMeasure(seed_, m);
+    ASSERT_TRUE(created) << created.error().message;
+    measures.push_back(created->id);
+  }
+  std::mutex mu;
+  std::vector<size_t> groups;
+  StopServer();
+  StartServer([&](ApiOptions& options) {
+    options.on_group_commit = [&](size_t size) {
+      std::lock_guard lock(mu);
+      groups.push_back(size);
+    };
+  });
+  const Who feed = TokenFor(team_a_);
+  const auto value = [](int f, int day) { return 10.0 * f + day % 7; };
+
+  std::vector<std::vector<int>> statuses(kFeeds);
+  std::vector<std::thread> threads;
+  for (int f = 0; f < kFeeds; ++f) {
+    threads.emplace_back([&, f] {
+      for (int day = 0; day <= kPerFeed; ++day) {
+        const int d = day < kPerFeed ? day : 7;
+        const ApiReply r = Call(feed, "POST", MeasurePath(measures[f], "/observations"),
+                                json{{"period", Day(d)}, {"value", value(f, day)}});
+        statuses[f].push_back(r.status);
+        if (r.status == 201 && r.body["observation"]["period"] != Day(d)) statuses[f].back() = 0;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  for (int f = 0; f < kFeeds; ++f) {
+    ASSERT_EQ(statuses[f].size(), size_t{kPerFeed + 1});
+    EXPECT_EQ(std::count(statuses[f].begin(), statuses[f].end(), 201), kPerFeed) << "feed " << f;
+    EXPECT_EQ(statuses[f].back(), 409) << "feed " << f;
+    // Exactly the days posted, each once, with its first value: the repeat changed nothing.
+    auto stored = store().ListObservations(org_, measures[f]);
+    ASSERT_TRUE(stored);
+    ASSERT_EQ(stored->size(), size_t{kPerFeed});
+    for (int day = 0; day < kPerFeed; ++day) {
+      EXPECT_EQ((*stored)[day].period, Day(day));
+      EXPECT_EQ((*stored)[day].value, value(f, day));
+    }
+  }
+  // Every POST went through a group, and the feeds' POSTs shared some.
+  std::lock_guard lock(mu);
+  size_t total = 0;
+  for (const size_t size : groups) total += size;
+  EXPECT_EQ(total, size_t{kFeeds * (kPerFeed + 1)});
+  EXPECT_GT(*std::max_element(groups.begin(), groups.end()), 1u);
+  EXPECT_LT(groups.size(), total);
 }
 
 TEST_P(ApiTest, ABatchOfTenThousandIsStoredAndAnalysedInOneRequest) {

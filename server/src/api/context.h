@@ -22,6 +22,7 @@
 #include "everyseat/domain/authorise.h"
 #include "everyseat/server/api.h"
 #include "everyseat/server/json.h"
+#include "group_commit.h"
 #include "live_cache.h"
 
 namespace everyseat::server {
@@ -30,41 +31,55 @@ using nlohmann::json;
 
 namespace api {
 
-// Store connections, one per request in flight; made on demand and kept for reuse.
+// Store connections, one per request in flight; made on demand and kept for reuse. On SQLite,
+// requests that write share one more connection, the writer, taken in turn (AcquireWriter).
 class StorePool {
  public:
-  StorePool(std::string url, store::StoreOptions options)
-      : url_(std::move(url)), options_(std::move(options)) {}
+  StorePool(std::string url, store::StoreOptions options);
 
   class Lease {
    public:
+    // A pooled connection, returned to the pool at the end.
     Lease(StorePool* pool, std::unique_ptr<store::Store> store)
-        : pool_(pool), store_(std::move(store)) {}
+        : pool_(pool), owned_(std::move(store)), store_(owned_.get()) {}
+    // The writer, held while `turn` is.
+    Lease(store::Store* writer, std::unique_lock<std::mutex> turn)
+        : store_(writer), turn_(std::move(turn)) {}
     Lease(Lease&&) noexcept = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease() {
-      if (store_) pool_->Return(std::move(store_));
+      if (owned_) pool_->Return(std::move(owned_));
     }
     store::Store& operator*() const { return *store_; }
-    store::Store* operator->() const { return store_.get(); }
-    // Drops the connection instead of returning it (after a failure that may have broken it).
-    void Discard() { store_.reset(); }
+    store::Store* operator->() const { return store_; }
 
    private:
-    StorePool* pool_;
-    std::unique_ptr<store::Store> store_;
+    StorePool* pool_ = nullptr;
+    std::unique_ptr<store::Store> owned_;
+    store::Store* store_;
+    std::unique_lock<std::mutex> turn_;
   };
 
   [[nodiscard]] store::Result<Lease> Acquire();
+  // A connection for a request that writes. SQLite lets one writer in at a time, so these
+  // requests take turns on one connection: its page cache stays warm (another connection's commit
+  // empties a connection's cache) and none of them spins on the database's lock. PostgreSQL
+  // writes in parallel: a pooled connection, as Acquire.
+  // REQUIRES: the thread holds no other writer lease.
+  [[nodiscard]] store::Result<Lease> AcquireWriter();
   [[nodiscard]] const std::string& url() const { return url_; }
+  [[nodiscard]] bool sqlite() const { return sqlite_; }
 
  private:
   void Return(std::unique_ptr<store::Store> store);
 
   std::string url_;
   store::StoreOptions options_;
+  bool sqlite_;
   std::mutex mu_;
   std::vector<std::unique_ptr<store::Store>> idle_;  // guarded by mu_
+  std::mutex writer_turn_;                           // held by the writer's lease
+  std::unique_ptr<store::Store> writer_;             // guarded by writer_turn_
 };
 
 // Who is asking.
@@ -148,6 +163,7 @@ struct Api::Impl {
 
   ApiOptions options;
   api::StorePool pool;
+  api::GroupCommit groups{pool, options.on_group_commit};  // single observations (Record)
   EventHub hub;
   api::LiveCache live;
 
@@ -156,7 +172,8 @@ struct Api::Impl {
   std::condition_variable listen_cv;
   bool stopping = false;  // guarded by listen_mu
   std::thread listener;
-  std::thread housekeeper;  // purges expired story text every hour (Api::PurgeExpiredStories)
+  std::thread housekeeper;   // purges expired story text every hour (Api::PurgeExpiredStories)
+  std::thread checkpointer;  // SQLite: copies the write-ahead log into the database (below)
 
   // --- The steps of a request.
   [[nodiscard]] api::Outcome<api::StorePool::Lease> Connect();
@@ -176,7 +193,10 @@ struct Api::Impl {
   // response is the answer.
   template <class Body>
   Response Serve(const Request& request, Body&& body) {
-    auto lease = Connect();
+    return ServeOn(Connect(), request, std::forward<Body>(body));
+  }
+  template <class Body>
+  Response ServeOn(api::Outcome<api::StorePool::Lease> lease, const Request& request, Body&& body) {
     if (!lease) return std::move(lease.error());
     auto caller = Authenticate(**lease, request);
     if (!caller) return std::move(caller.error());
@@ -261,6 +281,10 @@ struct Api::Impl {
   void ListenLoop(std::unique_ptr<store::EventListener> events);
   [[nodiscard]] tl::expected<int64_t, std::string> PurgeExpiredStories();
   void HousekeepingLoop();
+  // SQLite: a PASSIVE checkpoint every kCheckpointInterval on a connection of its own, so that no
+  // request's commit does one (StorePool opens SQLite with Checkpoints::kByCaller). Started by
+  // Api::Create, ended by Api::Stop.
+  void CheckpointLoop();
 };
 
 // The session cookie's name and the CSRF token of a session secret.

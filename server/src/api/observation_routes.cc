@@ -126,7 +126,13 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
     notification.kind = kind;
     notification.message = std::move(message);
     notification.detail_json = DumpJson(detail);
-    auto added = store.AddNotification(caller.actor, notification);
+    // On the writer's connection (SQLite): a second writer would spin on the lock while the
+    // observations' groups are written.
+    auto added = [&]() -> store::Result<std::optional<domain::Notification>> {
+      auto writer = pool.AcquireWriter();
+      if (!writer) return tl::unexpected(writer.error());
+      return (*writer)->AddNotification(caller.actor, notification);
+    }();
     if (!added) {
       options.error_log(
           DumpJson(json{{"level", "error"},
@@ -182,7 +188,7 @@ Outcome<json> Api::Impl::Record(store::Store& store, const Caller& caller,
     std::stable_sort(appended.begin(), appended.end(),
                      [](const auto& a, const auto& b) { return a.period_start < b.period_start; });
   } else {
-    auto one = store.AppendObservation(caller.actor, caller.org, inputs.front());
+    auto one = groups.Append(caller.actor, caller.org, inputs.front());
     if (!one) return Refuse(one.error());
     stored = *one;
     appended.push_back(*one);

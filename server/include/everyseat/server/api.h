@@ -49,6 +49,10 @@ struct ApiOptions {
   std::string node_id;
   // Called after a notification is stored (e.g. WebhookDispatcher::Wake). Must be quick.
   std::function<void()> on_notification;
+  // Called after each group of single observations is committed (a group commit: the POSTs that
+  // arrive while one group is written go together in the next), with how many it held, the
+  // refused among them. For metrics and tests. Must be quick.
+  std::function<void(size_t)> on_group_commit;
   LogSink error_log = StderrSink();
   // The built web front end (a directory holding assets/, e.g. web/dist): the pages' stylesheet
   // and script. Empty: the pages are served without them.
