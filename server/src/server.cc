@@ -15,6 +15,7 @@
 #include <utility>  // before asio: Boost 1.74's awaitable.hpp uses std::exchange (pitfall B1)
 
 #include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -38,6 +39,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -115,7 +117,10 @@ struct Connection {
 class Server::Impl {
  public:
   Impl(const Router& router, ServerOptions options)
-      : router_(router), options_(std::move(options)), accept_strand_(asio::make_strand(ioc_)) {
+      : router_(router),
+        options_(std::move(options)),
+        accept_strand_(asio::make_strand(ioc_)),
+        handlers_(static_cast<size_t>(std::max(1, options_.handler_threads))) {
     if (options_.threads < 1) options_.threads = 1;
   }
 
@@ -186,6 +191,9 @@ class Server::Impl {
   asio::strand<asio::io_context::executor_type> accept_strand_;
   std::optional<tcp::acceptor> acceptor_;  // used on accept_strand_ only, once started
   std::vector<std::thread> threads_;
+  // The handlers run here, not on the io threads: a handler waits for the database, and an io
+  // thread must be free to write another connection's answer or event at once.
+  asio::thread_pool handlers_;
 };
 
 tl::expected<void, std::string> Server::Impl::Start(std::string_view host, uint16_t port) {
@@ -271,6 +279,7 @@ void Server::Impl::Stop() {
   ioc_.stop();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
+  handlers_.join();  // a handler still running after drain_timeout finishes first
 }
 
 int Server::Impl::RunUntilSignalled(const std::function<void()>& on_ready) {
@@ -397,7 +406,11 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> c) {
     failed.status = 500;
     failed.detail = "the server failed to handle the request";
     try {
-      response = router_.Handle(request);
+      response = co_await asio::co_spawn(
+          handlers_, [this, &request]() -> asio::awaitable<Response> {
+            co_return router_.Handle(request);
+          },
+          asio::use_awaitable);
     } catch (const std::exception& e) {
       LogError(request.method + " " + request.path + ": handler failed: " + e.what());
       response = ProblemResponse(failed);

@@ -126,9 +126,10 @@ using LogSink = std::function<void(std::string_view line)>;
 [[nodiscard]] LogSink StderrSink();
 
 struct ServerOptions {
-  // io_context threads (>= 1). Handlers run on them and wait for the database (a group commit,
-  // a lock), so there are more than cores: while some wait, the others read and write requests.
-  int threads = 8;
+  int threads = 2;  // io_context threads (>= 1): reading requests, writing answers and events
+  // Threads that run the handlers (>= 1). A handler waits for the database (a group commit, a
+  // lock), so there are more than cores: while some wait, others handle the next requests.
+  int handler_threads = 8;
   size_t max_body_bytes = 1 << 20;      // larger bodies get 413 (1 MiB)
   size_t max_header_bytes = 16 * 1024;  // larger request heads get 431
   size_t max_connections = 10'000;      // beyond this, new connections are closed at once
