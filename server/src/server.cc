@@ -14,8 +14,8 @@
 // closed. Connection state flags are touched only on the connection's strand.
 #include <utility>  // before asio: Boost 1.74's awaitable.hpp uses std::exchange (pitfall B1)
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -407,9 +407,8 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> c) {
     failed.detail = "the server failed to handle the request";
     try {
       response = co_await asio::co_spawn(
-          handlers_, [this, &request]() -> asio::awaitable<Response> {
-            co_return router_.Handle(request);
-          },
+          handlers_,
+          [this, &request]() -> asio::awaitable<Response> { co_return router_.Handle(request); },
           asio::use_awaitable);
     } catch (const std::exception& e) {
       LogError(request.method + " " + request.path + ": handler failed: " + e.what());
