@@ -99,8 +99,6 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
   const bool assurance_changed = before && before->assurance != spc::AssuranceIcon::kNone &&
                                  before->assurance != analysis.summary.assurance;
   const std::string period(point.row < state.dates.size() ? state.dates[point.row] : "");
-  const json detail = {{"point", api::PointJson(state, index)},
-                       {"summary", api::SummaryJson(analysis.summary)}};
   std::vector<std::pair<domain::NotificationKind, std::string>> wanted;
   if (point.special_cause()) {
     wanted.emplace_back(domain::NotificationKind::kSpecialCause,
@@ -117,6 +115,9 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
         domain::NotificationKind::kAssuranceChanged,
         measure.name + ": assurance is now " + IconWords(spc::Name(analysis.summary.assurance)));
   }
+  if (wanted.empty()) return signals;  // most points: nothing to tell
+  const std::string detail = DumpJson(json{{"point", api::PointJson(state, index)},
+                                           {"summary", api::SummaryJson(analysis.summary)}});
   for (auto& [kind, message] : wanted) {
     domain::Notification notification;
     notification.org = measure.org;
@@ -125,7 +126,7 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
     notification.period = period;
     notification.kind = kind;
     notification.message = std::move(message);
-    notification.detail_json = DumpJson(detail);
+    notification.detail_json = detail;
     // On the writer's connection (SQLite): a second writer would spin on the lock while the
     // observations' groups are written.
     auto added = [&]() -> store::Result<std::optional<domain::Notification>> {

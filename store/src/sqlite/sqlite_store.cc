@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -360,7 +361,7 @@ class SqliteStore final : public SqlStore {
   }
 
   Result<sqlite3_stmt*> Prepare(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);  // no copy of the text to look it up
     if (it != cache_.end()) return it->second.get();
     const std::string text = ToSqlitePlaceholders(sql);
     sqlite3_stmt* raw = nullptr;
@@ -398,7 +399,11 @@ class SqliteStore final : public SqlStore {
   static constexpr int kBackupRetryMs = 10;
 
   DatabasePtr db_;  // declared before the statements, so it is closed after them
-  std::unordered_map<std::string, StatementPtr> cache_;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, StatementPtr, TextHash, std::equal_to<>> cache_;
   int busy_timeout_ms_;
   std::chrono::steady_clock::time_point busy_since_;  // the first try of the current wait
 
