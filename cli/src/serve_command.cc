@@ -39,6 +39,8 @@ constexpr std::string_view kUsage =
     "over the database URL (default sqlite:everyseat.db): sqlite:PATH, postgresql://USER@HOST/DB\n"
     "or postgresql:CONNINFO. Several servers may share one PostgreSQL database.\n"
     "--durability full also survives a power cut (SQLite synchronous=FULL).\n"
+    "--threads N sets the threads that read requests and write answers and events (default 2);\n"
+    "requests are handled on 8 threads more, which may wait for the database.\n"
     "--secure-cookies marks the session cookie Secure (serve behind TLS).\n"
     "--web-root DIR serves the built web front end (DIR holds assets/: the pages' stylesheet,\n"
     "script and images; scripts/build-web makes web/dist). By default the first that exists of\n"
