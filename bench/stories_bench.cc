@@ -169,22 +169,17 @@ void SqliteNewest(benchmark::State& state) { RunLibrary(state, SqliteLibraryUrl(
 BENCHMARK(SqliteSearch)->Unit(benchmark::kMillisecond);
 BENCHMARK(SqliteNewest)->Unit(benchmark::kMillisecond);
 
-void PostgresSearch(benchmark::State& state) {
+// The library on the PostgreSQL of scripts/with-postgres, or the benchmark skipped.
+void RunPostgresLibrary(benchmark::State& state, bool search) {
   const char* url = std::getenv("EVERYSEAT_TEST_POSTGRES");
   if (url == nullptr) {
     state.SkipWithError("EVERYSEAT_TEST_POSTGRES is not set (run under scripts/with-postgres)");
     return;
   }
-  RunLibrary(state, std::string("postgresql:") + url, true);
+  RunLibrary(state, std::string("postgresql:") + url, search);
 }
-void PostgresNewest(benchmark::State& state) {
-  const char* url = std::getenv("EVERYSEAT_TEST_POSTGRES");
-  if (url == nullptr) {
-    state.SkipWithError("EVERYSEAT_TEST_POSTGRES is not set (run under scripts/with-postgres)");
-    return;
-  }
-  RunLibrary(state, std::string("postgresql:") + url, false);
-}
+void PostgresSearch(benchmark::State& state) { RunPostgresLibrary(state, true); }
+void PostgresNewest(benchmark::State& state) { RunPostgresLibrary(state, false); }
 BENCHMARK(PostgresSearch)->Unit(benchmark::kMillisecond);
 BENCHMARK(PostgresNewest)->Unit(benchmark::kMillisecond);
 

@@ -80,6 +80,11 @@ class SqliteListener final : public EventListener {
 
 }  // namespace
 
+bool Store::IsSqliteUrl(std::string_view url) {
+  const auto target = ParseUrl(url);
+  return target && target->sqlite;
+}
+
 Result<std::unique_ptr<Store>> Store::Open(std::string_view url, const StoreOptions& options) {
   try {
     auto target = ParseUrl(url);

@@ -61,22 +61,24 @@ void ApiFixture::SetUp() {
   EXPECT_TRUE(s.GrantRole(seed_, org_, admin_, domain::OrgRole::kAdmin));
   EXPECT_TRUE(s.GrantRole(seed_, org_, board_, domain::OrgRole::kBoard));
 
-  auto measure = [&](domain::OrgId org, domain::TeamId team, const std::string& name) {
-    domain::Measure m;
-    m.org = org;
-    m.team = team;
-    m.name = name;
-    m.definition = "Visits completed as planned";
-    m.unit = "visits";
-    m.chart = spc::Chart::kI;
-    m.direction = spc::Direction::kIncrease;
-    m.frequency = domain::Frequency::kDaily;
-    return Must(s.CreateMeasure(seed_, m)).id;
-  };
-  measure_a_ = measure(org_, team_a_, "Visits completed");
-  measure_b_ = measure(org_, team_b_, "Calls answered");
-  measure_c_ = measure(other_org_, team_c_, "Elsewhere visits");
+  measure_a_ = AddMeasure(org_, team_a_, "Visits completed");
+  measure_b_ = AddMeasure(org_, team_b_, "Calls answered");
+  measure_c_ = AddMeasure(other_org_, team_c_, "Elsewhere visits");
   StartServer();
+}
+
+domain::MeasureId ApiFixture::AddMeasure(domain::OrgId org, domain::TeamId team,
+                                         const std::string& name) {
+  domain::Measure m;
+  m.org = org;
+  m.team = team;
+  m.name = name;
+  m.definition = "Visits completed as planned";
+  m.unit = "visits";
+  m.chart = spc::Chart::kI;
+  m.direction = spc::Direction::kIncrease;
+  m.frequency = domain::Frequency::kDaily;
+  return Must(store_->CreateMeasure(seed_, m)).id;
 }
 
 void ApiFixture::StartServer(const std::function<void(ApiOptions&)>& adjust) {

@@ -70,6 +70,9 @@ class ApiFixture : public ::testing::TestWithParam<std::string> {
   }
   // Signs in as the person with this email (expects success).
   [[nodiscard]] Who SignIn(const std::string& email);
+  // A daily i-chart measure of the team (improvement: increase), made straight through the store.
+  [[nodiscard]] domain::MeasureId AddMeasure(domain::OrgId org, domain::TeamId team,
+                                             const std::string& name);
   // A Bearer token for the team, issued straight through the store.
   [[nodiscard]] Who TokenFor(domain::TeamId team, const std::string& name = "feed");
 

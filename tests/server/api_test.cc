@@ -172,20 +172,8 @@ TEST_P(ApiTest, SimultaneousObservationsAreStoredOnceEachAndARefusalStaysAlone) 
   constexpr int kFeeds = 8;     // systems posting at once, each to a measure of its own
   constexpr int kPerFeed = 30;  // days each, then day 7 again (a repeat: 409)
   std::vector<domain::MeasureId> measures;
-  for (int f = 0; f < kFeeds; ++f) {
-    domain::Measure m;
-    m.org = org_;
-    m.team = team_a_;
-    m.name = "Feed " + std::to_string(f);
-    m.definition = "Beds free at 08:00";
-    m.unit = "beds";
-    m.chart = spc::Chart::kI;
-    m.direction = spc::Direction::kNeutral;
-    m.frequency = domain::Frequency::kDaily;
-    auto created = store().CreateMeasure(seed_, m);
-    ASSERT_TRUE(created) << created.error().message;
-    measures.push_back(created->id);
-  }
+  for (int f = 0; f < kFeeds; ++f)
+    measures.push_back(AddMeasure(org_, team_a_, "Feed " + std::to_string(f)));
   std::mutex mu;
   std::vector<size_t> groups;
   StopServer();

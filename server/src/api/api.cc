@@ -21,7 +21,7 @@ using api::Refuse;
 namespace api {
 
 StorePool::StorePool(std::string url, store::StoreOptions options)
-    : url_(std::move(url)), options_(std::move(options)), sqlite_(url_.rfind("sqlite:", 0) == 0) {
+    : url_(std::move(url)), options_(std::move(options)), sqlite_(store::Store::IsSqliteUrl(url_)) {
   // The server checkpoints SQLite's log from a thread of its own (Api::Impl::CheckpointLoop).
   if (sqlite_) options_.checkpoints = store::Checkpoints::kByCaller;
 }
@@ -404,13 +404,18 @@ void Api::Impl::CheckpointLoop() {
   std::optional<api::StorePool::Lease> lease;
   std::string last_error;
   for (;;) {
+    std::string error;
     if (!lease) {
-      if (auto acquired = pool.Acquire()) lease.emplace(std::move(*acquired));
+      auto acquired = pool.Acquire();
+      if (acquired) {
+        lease.emplace(std::move(*acquired));
+      } else {
+        error = acquired.error().message;
+      }
     }
-    std::string error = "cannot open the database";
     if (lease) {
       auto left = (*lease)->Checkpoint();
-      error = left ? "" : left.error().message;
+      if (!left) error = left.error().message;
     }
     if (!error.empty() && error != last_error) {  // once per kind of failure, not every 50 ms
       options.error_log(DumpJson(

@@ -193,10 +193,7 @@ struct Api::Impl {
   // response is the answer.
   template <class Body>
   Response Serve(const Request& request, Body&& body) {
-    return ServeOn(Connect(), request, std::forward<Body>(body));
-  }
-  template <class Body>
-  Response ServeOn(api::Outcome<api::StorePool::Lease> lease, const Request& request, Body&& body) {
+    auto lease = Connect();
     if (!lease) return std::move(lease.error());
     auto caller = Authenticate(**lease, request);
     if (!caller) return std::move(caller.error());

@@ -217,6 +217,8 @@ class Store {
   // known scheme or a database newer than this program; kUnavailable when it cannot be reached.
   [[nodiscard]] static Result<std::unique_ptr<Store>> Open(std::string_view url,
                                                            Durability durability);
+  // True when Open would open `url` as an SQLite database.
+  [[nodiscard]] static bool IsSqliteUrl(std::string_view url);
   [[nodiscard]] static Result<std::unique_ptr<Store>> Open(std::string_view url,
                                                            const StoreOptions& options);
 
