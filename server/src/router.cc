@@ -242,14 +242,52 @@ void Router::Add(std::string method, std::string pattern, OperationDoc doc, Hand
       return;
     }
   }
-  routes_.push_back({std::move(method), std::move(pattern), std::move(doc), std::move(handler)});
+  routes_.push_back(
+      {std::move(method), std::move(pattern), std::move(doc), std::move(handler), AsyncHandler()});
   segments_.push_back(std::move(segments));
 }
 
 Response Router::Handle(Request& request) const {
+  Response refusal;
+  const size_t route = Resolve(request, &refusal);
+  if (route == routes_.size()) return refusal;
+  return routes_[route].handler(request);
+}
+
+void Router::SetAsync(std::string_view method, std::string_view pattern, AsyncHandler async) {
+  for (Route& route : routes_) {
+    if (route.method == method && route.pattern == pattern) {
+      if (!async) break;
+      route.async = std::move(async);
+      if (std::find(async_methods_.begin(), async_methods_.end(), method) == async_methods_.end()) {
+        async_methods_.emplace_back(method);
+      }
+      return;
+    }
+  }
+  setup_errors_.push_back(std::string(method) + " " + std::string(pattern) +
+                          ": an asynchronous handler for a route not added (or none given)");
+}
+
+const Router::Route* Router::MatchAsync(Request& request) const {
+  if (std::find(async_methods_.begin(), async_methods_.end(), request.method) ==
+      async_methods_.end()) {
+    return nullptr;
+  }
+  const size_t route = Resolve(request, nullptr);
+  if (route == routes_.size() || !routes_[route].async) return nullptr;
+  return &routes_[route];
+}
+
+size_t Router::Resolve(Request& request, Response* refusal) const {
+  const size_t none = routes_.size();
+  const auto refuse = [&](auto&& make) {
+    if (refusal != nullptr) *refusal = make();
+    return none;
+  };
   const std::string_view target = request.target;
   if (target.empty() || target.front() != '/') {
-    return BadTarget("target", "must be a path starting with '/'");
+    return refuse([] { return BadTarget("target", "must be a path starting with '/'"); });
   }
   const size_t question = target.find('?');
   request.path = std::string(target.substr(0, question));
@@ -257,21 +295,22 @@ Response Router::Handle(Request& request) const {
   request.path_params.clear();
   if (question != std::string_view::npos) {
     auto query = ParseUrlEncoded(target.substr(question + 1));
-    if (!query) return BadTarget(query.error(), "has invalid percent-encoding");
+    if (!query) {
+      return refuse([&] { return BadTarget(query.error(), "has invalid percent-encoding"); });
+    }
     request.query = std::move(*query);
   }
 
   std::vector<std::string> segments;
   for (const std::string_view raw : SplitPath(request.path)) {
     auto decoded = PercentDecode(raw, false);
-    if (!decoded) return BadTarget("path", "has invalid percent-encoding");
+    if (!decoded) return refuse([] { return BadTarget("path", "has invalid percent-encoding"); });
     segments.push_back(std::move(*decoded));
   }
 
   // The best route for the method, and the methods of every route matching the path.
   const std::string_view wanted =
       request.method == "HEAD" ? std::string_view("GET") : std::string_view(request.method);
-  const size_t none = routes_.size();
   size_t best = none;
   std::vector<std::string> allowed;
   for (size_t i = 0; i < routes_.size(); ++i) {
@@ -299,12 +338,13 @@ Response Router::Handle(Request& request) const {
   }
 
   if (best == none) {
-    Problem problem;
+    if (refusal == nullptr) return none;
     if (allowed.empty()) {
-      if (not_found_) return not_found_(request);
+      if (not_found_) return refuse([&] { return not_found_(request); });
+      Problem problem;
       problem.status = 404;
       problem.detail = "there is no resource at " + request.path;
-      return ProblemResponse(problem);
+      return refuse([&] { return ProblemResponse(problem); });
     }
     std::sort(allowed.begin(), allowed.end());
     allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
@@ -313,11 +353,12 @@ Response Router::Handle(Request& request) const {
       if (!allow.empty()) allow += ", ";
       allow += method;
     }
+    Problem problem;
     problem.status = 405;
     problem.detail = request.method + " is not allowed on " + request.path + "; allowed: " + allow;
     Response response = ProblemResponse(problem);
     response.headers.emplace_back("Allow", allow);
-    return response;
+    return refuse([&] { return std::move(response); });
   }
 
   for (size_t s = 0; s < segments.size(); ++s) {
@@ -325,7 +366,7 @@ Response Router::Handle(Request& request) const {
       request.path_params.emplace_back(segments_[best][s].text, std::move(segments[s]));
     }
   }
-  return routes_[best].handler(request);
+  return best;
 }
 
 }  // namespace everyseat::server

@@ -22,15 +22,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -98,6 +102,65 @@ double MillisecondsSince(Clock::time_point start) {
 
 // The path part of a request-target, for the access log.
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// Calls an asynchronous handler and completes (on the awaiting coroutine's executor) with what it
+// passes to its Finish: a function making the response, or an empty one (the route's synchronous
+// handler answers). A Finish dropped uncalled, or a handler that throws, completes with a
+// function that throws, so the request gets the server's 500 answer.
+template <class Completion>
+class FinishState : public std::enable_shared_from_this<FinishState<Completion>> {
+ public:
+  explicit FinishState(Completion completion)
+      : completion_(std::move(completion)), executor_(asio::get_associated_executor(completion_)) {}
+
+  void Complete(std::function<Response()> produce) {
+    if (done_.exchange(true)) return;  // once
+    asio::post(executor_,
+               [self = this->shared_from_this(), produce = std::move(produce)]() mutable {
+                 Completion completion = std::move(self->completion_);
+                 completion(std::move(produce));
+               });
+  }
+
+ private:
+  Completion completion_;
+  asio::associated_executor_t<Completion> executor_;
+  std::atomic<bool> done_{false};
+};
+
+std::function<Response()> Throwing(std::exception_ptr error) {
+  return [error]() -> Response { std::rethrow_exception(error); };
+}
+
+template <class CompletionToken>
+auto AsyncFinish(const Router::AsyncHandler& handler, const Request& request,
+                 CompletionToken&& token) {
+  return asio::async_initiate<CompletionToken, void(std::function<Response()>)>(
+      [&handler, &request](auto completion) {
+        using State = FinishState<decltype(completion)>;
+        auto state = std::make_shared<State>(std::move(completion));
+        // Completes with a failure when the last copy of the Finish goes uncalled.
+        struct Guard {
+          explicit Guard(std::shared_ptr<State> s) : state(std::move(s)) {}
+          Guard(const Guard&) = delete;
+          Guard& operator=(const Guard&) = delete;
+          ~Guard() {
+            state->Complete(Throwing(std::make_exception_ptr(
+                std::runtime_error("the asynchronous handler did not finish"))));
+          }
+          std::shared_ptr<State> state;
+        };
+        auto guard = std::make_shared<Guard>(state);
+        try {
+          handler(request, [guard](std::function<Response()> produce) {
+            guard->state->Complete(std::move(produce));
+          });
+        } catch (...) {
+          state->Complete(Throwing(std::current_exception()));
+        }
+      },
+      token);
+}
 
 struct Connection {
   explicit Connection(tcp::socket socket)
@@ -406,9 +469,20 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> c) {
     failed.status = 500;
     failed.detail = "the server failed to handle the request";
     try {
+      // An asynchronous route is called here, on the io thread; the function it finishes with
+      // (or, failing that, its synchronous handler) runs on a handler thread, as every other
+      // route's handler does.
+      const Router::Route* route = router_.MatchAsync(request);
+      std::function<Response()> produce;
+      if (route != nullptr) {
+        produce = co_await AsyncFinish(route->async, request, asio::use_awaitable);
+      }
       response = co_await asio::co_spawn(
           handlers_,
-          [this, &request]() -> asio::awaitable<Response> { co_return router_.Handle(request); },
+          [this, &request, route, &produce]() -> asio::awaitable<Response> {
+            if (produce) co_return produce();
+            co_return route != nullptr ? route->handler(request) : router_.Handle(request);
+          },
           asio::use_awaitable);
     } catch (const std::exception& e) {
       LogError(request.method + " " + request.path + ": handler failed: " + e.what());

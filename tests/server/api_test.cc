@@ -133,14 +133,19 @@ TEST_P(ApiTest, NoCredentialsIs401AndABadTokenToo) {
 
 // --- Observations and their analysis.
 
+// Posted by a person (a session) and by a system (an API token) in turn: a token's observation,
+// once its token and the measure are known, is checked from memory and answered after its group
+// commits (Api::Impl::RecordQuickly); the answers and the analysis are the same either way.
 TEST_P(ApiTest, PostedObservationsGiveExactlyTheAnalysisOfEverySeatSpc) {
   const Who nurse = SignIn("nurse@test.nhs.uk");
+  const Who feed = TokenFor(team_a_);
   // 24 days around 20, then 8 days higher: a shift (special cause improvement).
   std::string csv = "date,value\n";
   json last_point;
   for (int i = 0; i < 32; ++i) {
     const double value = i < 24 ? 20 + (i % 5) - 2 : 26 + (i % 3);
-    const ApiReply r = Call(nurse, "POST", MeasurePath(measure_a_, "/observations"),
+    const Who& poster = i % 3 == 0 ? nurse : feed;
+    const ApiReply r = Call(poster, "POST", MeasurePath(measure_a_, "/observations"),
                             json{{"period", Day(i)}, {"value", value}});
     ASSERT_EQ(r.status, 201) << r.text;
     EXPECT_EQ(r.body["written"], 1);
@@ -163,6 +168,49 @@ TEST_P(ApiTest, PostedObservationsGiveExactlyTheAnalysisOfEverySeatSpc) {
   expected["index"] = 31;
   EXPECT_EQ(last_point, expected);
   EXPECT_EQ(json::parse(cli.out)["summary"]["variation_icon"], "improvement_high");
+}
+
+// A token's observation checked from memory is checked again in the database as it is written:
+// a measure redefined or a token revoked by another process (here, straight through the store)
+// is noticed at once, and the request is answered as it would have been without the memory.
+TEST_P(ApiTest, ATokensObservationMeetsTheMeasureAndTokenAsTheyAreWhenWritten) {
+  const Who feed = TokenFor(team_a_);
+  const std::string path = MeasurePath(measure_a_, "/observations");
+  for (int day = 0; day < 3; ++day) {  // the first makes the token and the measure known
+    const ApiReply r = Call(feed, "POST", path, json{{"period", Day(day)}, {"value", 1 + day}});
+    ASSERT_EQ(r.status, 201) << r.text;
+  }
+
+  // Redefined as a proportion (p chart), whose numerator cannot exceed its denominator.
+  domain::Measure proportion = store().GetMeasure(org_, measure_a_).value();
+  proportion.chart = spc::Chart::kP;
+  ASSERT_TRUE(store().UpdateMeasure(domain::Actor::System("another process"), proportion));
+  const ApiReply over =
+      Call(feed, "POST", path, json{{"period", Day(3)}, {"value", 12}, {"denominator", 10}});
+  EXPECT_EQ(over.status, 422) << over.text;
+  EXPECT_EQ(over.body["errors"][0]["field"], "/denominator") << over.text;
+  const ApiReply full =
+      Call(feed, "POST", path, json{{"period", Day(4)}, {"value", 3}, {"denominator", 10}});
+  EXPECT_EQ(full.status, 201) << full.text;
+
+  // Revoked: refused at once, and nothing more is stored.
+  const domain::TokenId token = store().AuthenticateApiToken(feed.bearer).value().id;
+  ASSERT_TRUE(store().RevokeApiToken(domain::Actor::System("another process"), org_, token));
+  const ApiReply revoked =
+      Call(feed, "POST", path, json{{"period", Day(5)}, {"value", 4}, {"denominator", 10}});
+  EXPECT_EQ(revoked.status, 401) << revoked.text;
+  const auto stored = store().ListObservations(org_, measure_a_).value();
+  ASSERT_EQ(stored.size(), 4u);
+  EXPECT_EQ(stored.back().period, Day(4));
+  // A repeated period from a known token is refused as before (409), alone.
+  const Who again = TokenFor(team_a_, "feed 2");
+  ASSERT_EQ(
+      Call(again, "POST", path, json{{"period", Day(6)}, {"value", 5}, {"denominator", 9}}).status,
+      201);
+  const ApiReply repeat =
+      Call(again, "POST", path, json{{"period", Day(6)}, {"value", 6}, {"denominator", 9}});
+  EXPECT_EQ(repeat.status, 409) << repeat.text;
+  EXPECT_EQ(store().ListObservations(org_, measure_a_).value().back().value, 5);
 }
 
 // Single observations posted at the same moment are written in groups (a group commit): each

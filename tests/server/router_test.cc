@@ -1,6 +1,8 @@
 // Router without sockets: patterns, parameters, precedence, query decoding, 404/405 problems and
 // setup errors.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -52,6 +54,54 @@ TEST(Router, MatchesPathParametersAndDecodesThem) {
   EXPECT_EQ(request.Query("y"), "a b&c");
   EXPECT_EQ(request.Query("flag"), "");
   EXPECT_FALSE(request.Query("z").has_value());
+}
+
+// A route's asynchronous handler is found (with its parameters) by MatchAsync, which the Server
+// calls; Handle keeps calling the synchronous handler; other routes and methods match nothing.
+TEST(Router, FindsTheRoutesWithAnAsynchronousHandler) {
+  Router router;
+  router.Add("POST", "/things/{id}/notes", Doc("notes"), Named("sync"));
+  router.Add("POST", "/things/{id}", Doc("thing"), Named("thing"));
+  router.Add("GET", "/things/{id}/notes", Doc("list"), Named("list"));
+  int called = 0;
+  router.SetAsync("POST", "/things/{id}/notes", [&](const Request&, Router::Finish) { ++called; });
+  EXPECT_TRUE(router.setup_errors().empty());
+
+  Request request;
+  request.method = "POST";
+  request.target = "/things/a%20b/notes?x=1";
+  const Router::Route* route = router.MatchAsync(request);
+  ASSERT_NE(route, nullptr);
+  EXPECT_EQ(route->pattern, "/things/{id}/notes");
+  EXPECT_EQ(request.PathParam("id"), "a b");
+  EXPECT_EQ(request.Query("x"), "1");
+  EXPECT_EQ(called, 0);  // matching calls nothing
+
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/things/7"},
+                                                        {"GET", "/things/7/notes"},
+                                                        {"POST", "/nowhere"},
+                                                        {"POST", "no-slash"},
+                                                        {"PUT", "/things/7/notes"}}) {
+    Request other;
+    other.method = method;
+    other.target = target;
+    EXPECT_EQ(router.MatchAsync(other), nullptr) << method << " " << target;
+  }
+  EXPECT_EQ(Call(router, "POST", "/things/7/notes").body, "sync id=7");
+  EXPECT_EQ(Call(router, "PUT", "/things/7/notes").status, 405);
+}
+
+TEST(Router, RecordsAnAsynchronousHandlerForNoRouteAsASetupError) {
+  Router router;
+  router.Add("POST", "/things", Doc("things"), Named("things"));
+  router.SetAsync("POST", "/other", [](const Request&, Router::Finish) {});
+  router.SetAsync("GET", "/things", [](const Request&, Router::Finish) {});
+  router.SetAsync("POST", "/things", nullptr);
+  ASSERT_EQ(router.setup_errors().size(), 3u);
+  EXPECT_NE(router.setup_errors()[0].find("POST /other"), std::string::npos);
+  EXPECT_NE(router.setup_errors()[1].find("GET /things"), std::string::npos);
+  EXPECT_NE(router.setup_errors()[2].find("POST /things"), std::string::npos);
 }
 
 TEST(Router, PrefersLiteralSegmentsOverParameters) {

@@ -4,8 +4,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -309,6 +312,89 @@ TEST(Server, TurnsAHandlerExceptionIntoA500ProblemAndAnErrorLogLine) {
   EXPECT_EQ(error["level"], "error");
   EXPECT_EQ(error["message"], "GET /api/v1/throw: handler failed: kaboom");
   EXPECT_EQ(client.Request("GET", "/api/v1/health")->status, 200);  // the connection lives on
+}
+
+// Requests waiting on an asynchronous route hold no thread: with one handler thread, eight wait
+// at once, and each gets the answer its own Finish made, in whatever order they finish.
+TEST(Server, AnswersAsynchronousRoutesWhenTheyFinishWithoutHoldingAThread) {
+  constexpr int kWaiting = 8;
+  std::mutex mu;
+  std::vector<std::pair<std::string, Router::Finish>> pending;  // guarded by mu
+  ServerOptions options;
+  options.handler_threads = 1;
+  TestServer t(options, {}, [&](Router& router) {
+    router.Add("POST", "/api/v1/later/{id}", Doc("later"), [](const Request& request) {
+      return TextResponse(200, "synchronous " + std::string(request.PathParam("id")));
+    });
+    router.SetAsync("POST", "/api/v1/later/{id}", [&](const Request& request, Router::Finish f) {
+      std::lock_guard lock(mu);
+      pending.emplace_back(std::string(request.PathParam("id")), std::move(f));
+    });
+  });
+  ASSERT_EQ(t.start_error, "");
+  std::vector<std::string> bodies(kWaiting);
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kWaiting; ++c) {
+    clients.emplace_back([&, c] {
+      HttpClient client(t.port(), 10'000ms);
+      const auto response = client.Request("POST", "/api/v1/later/" + std::to_string(c), "x");
+      if (response && response->status == 200) bodies[c] = response->body;
+    });
+  }
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard lock(mu);
+    return pending.size() == size_t{kWaiting};
+  }));
+  // A synchronous route is still served meanwhile, on the one handler thread.
+  HttpClient other(t.port());
+  EXPECT_EQ(other.Request("GET", "/api/v1/health")->status, 200);
+  {
+    std::lock_guard lock(mu);
+    for (auto it = pending.rbegin(); it != pending.rend(); ++it) {
+      it->second([id = it->first] { return TextResponse(200, "answer " + id); });
+    }
+  }
+  for (std::thread& client : clients) client.join();
+  for (int c = 0; c < kWaiting; ++c) EXPECT_EQ(bodies[c], "answer " + std::to_string(c));
+}
+
+// An asynchronous route that declines (an empty function) is answered by the synchronous handler;
+// one that throws, drops its Finish or finishes with a function that throws gets the server's
+// 500 problem and an error log line, and the connection lives on.
+TEST(Server, FallsBackOrAnswers500WhenAnAsynchronousRouteDeclinesOrFails) {
+  TestServer t({}, {}, [](Router& router) {
+    router.Add("POST", "/api/v1/later/{how}", Doc("later"), [](const Request& request) {
+      return TextResponse(200, "synchronous " + std::string(request.PathParam("how")));
+    });
+    router.SetAsync("POST", "/api/v1/later/{how}", [](const Request& request, Router::Finish f) {
+      const std::string how(request.PathParam("how"));
+      if (how == "decline") {
+        std::thread([f = std::move(f)] { f({}); }).join();
+      } else if (how == "throw") {
+        throw std::runtime_error("refused at once");
+      } else if (how == "produce-throws") {
+        f([]() -> Response { throw std::runtime_error("could not make it"); });
+      }  // "drop": f goes out of scope uncalled
+    });
+  });
+  ASSERT_EQ(t.start_error, "");
+  HttpClient client(t.port());
+  const auto declined = client.Request("POST", "/api/v1/later/decline", "x");
+  ASSERT_TRUE(declined.has_value());
+  EXPECT_EQ(declined->status, 200);
+  EXPECT_EQ(declined->body, "synchronous decline");
+  for (const std::string how : {"throw", "drop", "produce-throws"}) {
+    const auto failed = client.Request("POST", "/api/v1/later/" + how, "x");
+    ASSERT_TRUE(failed.has_value()) << how;
+    EXPECT_EQ(failed->status, 500) << how;
+    EXPECT_EQ(json::parse(failed->body)["detail"], "the server failed to handle the request");
+  }
+  const std::vector<std::string> errors = t.errors.Lines();
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_NE(errors[0].find("refused at once"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[1].find("did not finish"), std::string::npos) << errors[1];
+  EXPECT_NE(errors[2].find("could not make it"), std::string::npos) << errors[2];
+  EXPECT_EQ(client.Request("GET", "/api/v1/health")->status, 200);
 }
 
 TEST(Server, DropsResponseHeadersThatWouldSplitTheResponse) {

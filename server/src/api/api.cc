@@ -56,6 +56,15 @@ void StorePool::Return(std::unique_ptr<store::Store> store) {
   idle_.push_back(std::move(store));
 }
 
+bool TokenMayOnItsTeam(const Caller& caller, domain::Action action,
+                       std::optional<domain::TeamId> team) {
+  const auto* token = std::get_if<domain::TokenPrincipal>(&caller.principal);
+  if (token == nullptr || team != token->team) return false;
+  const domain::Team own{token->team, token->org, std::nullopt, "", ""};
+  return static_cast<bool>(domain::Authorise(
+      caller.principal, action, domain::Target{caller.org, team, {}}, domain::TeamTree({&own, 1})));
+}
+
 Refusal StoreRefusal(const store::StoreError& error) {
   switch (error.code) {
     case store::StoreErrorCode::kNotFound:
@@ -174,16 +183,23 @@ Outcome<Caller> Api::Impl::Authenticate(store::Store& store, const Request& requ
     auto token = store.AuthenticateApiToken(secret);
     if (!token) {
       if (token.error().code == store::StoreErrorCode::kNotFound) {
+        if (domain::LooksLikeToken(secret)) {
+          std::lock_guard lock(tokens_mu);
+          known_tokens.erase(domain::Sha256Hex(secret));
+        }
         return tl::unexpected(Unauthorised("the API token is not valid (revoked or expired?)"));
       }
       return Refuse(token.error());
     }
-    Caller caller;
-    caller.org = token->org;
-    caller.principal = domain::TokenPrincipal{token->org, token->id, token->team};
-    caller.actor =
-        domain::Actor::System("token " + std::to_string(token->id.value) + ": " + token->name);
-    return caller;
+    {
+      std::string hash = domain::Sha256Hex(secret);
+      std::lock_guard lock(tokens_mu);
+      if (known_tokens.size() >= kMaxTokensKept && !known_tokens.contains(hash)) {
+        known_tokens.clear();
+      }
+      known_tokens.insert_or_assign(std::move(hash), *token);
+    }
+    return TokenCaller(*token);
   }
 
   const auto secret = SessionSecret(request);
@@ -198,6 +214,15 @@ Outcome<Caller> Api::Impl::Authenticate(store::Store& store, const Request& requ
     }
   }
   return SessionCaller(store, *secret);
+}
+
+Caller Api::Impl::TokenCaller(const store::ApiToken& token) {
+  Caller caller;
+  caller.org = token.org;
+  caller.principal = domain::TokenPrincipal{token.org, token.id, token.team};
+  caller.actor =
+      domain::Actor::System("token " + std::to_string(token.id.value) + ": " + token.name);
+  return caller;
 }
 
 Outcome<Caller> Api::Impl::SessionCaller(store::Store& store, std::string_view secret) {
@@ -224,17 +249,7 @@ Outcome<Caller> Api::Impl::SessionCaller(store::Store& store, std::string_view s
 Outcome<void> Api::Impl::Authorise(store::Store& store, const Caller& caller, domain::Action action,
                                    std::optional<domain::TeamId> team) {
   const domain::Target target{caller.org, team, {}};
-  // A token's scope is exactly its own team, which the store keeps in the token's organisation
-  // (a foreign key), so for a request on that team the tree of that one team decides as the
-  // whole tree would: the token's requests (an observation every few seconds from each system)
-  // do not read the tree. Anything else, a refusal included, is decided on the whole tree.
-  if (const auto* token = std::get_if<domain::TokenPrincipal>(&caller.principal);
-      token != nullptr && team == token->team) {
-    const domain::Team own{token->team, token->org, std::nullopt, "", ""};
-    if (domain::Authorise(caller.principal, action, target, domain::TeamTree({&own, 1}))) {
-      return {};
-    }
-  }
+  if (api::TokenMayOnItsTeam(caller, action, team)) return {};
   auto teams = store.ListTeams(caller.org);
   if (!teams) return Refuse(teams.error());
   const domain::TeamTree tree(*teams);

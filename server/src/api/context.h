@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -89,6 +90,15 @@ struct Caller {
   domain::Actor actor;
   std::optional<domain::PersonId> person;  // a signed-in person (not a token)
 };
+
+// Whether an API token may take `action` on `team` because it is the token's own team. A
+// token's scope is exactly its own team, which the store keeps in the token's organisation (a
+// foreign key), so for a request on that team the tree of that one team decides as the whole tree
+// would: the token's requests (an observation every few seconds from each system) need not read
+// the tree. False decides nothing: anything else, a refusal included, is decided on the whole
+// tree (Api::Impl::Authorise).
+[[nodiscard]] bool TokenMayOnItsTeam(const Caller& caller, domain::Action action,
+                                     std::optional<domain::TeamId> team);
 
 // A problem document with its fields in one call.
 [[nodiscard]] inline Problem MakeProblem(int status, std::string detail,
@@ -167,6 +177,13 @@ struct Api::Impl {
   EventHub hub;
   api::LiveCache live;
 
+  // API tokens that authenticated, by the SHA-256 of their secret (never the secret itself): an
+  // observation's quick path (RecordQuickly) starts from here, and its group's transaction reads
+  // the token again. Authenticate adds and removes them.
+  static constexpr size_t kMaxTokensKept = 10'000;
+  std::mutex tokens_mu;
+  std::unordered_map<std::string, store::ApiToken> known_tokens;  // guarded by tokens_mu
+
   // Cross-node events.
   std::mutex listen_mu;
   std::condition_variable listen_cv;
@@ -180,6 +197,8 @@ struct Api::Impl {
   // The caller from the session cookie or the Bearer token: 401 without valid credentials. For a
   // state-changing method and a cookie session, the X-CSRF-Token header must match (403).
   [[nodiscard]] api::Outcome<api::Caller> Authenticate(store::Store& store, const Request& request);
+  // The caller of a valid API token.
+  [[nodiscard]] static api::Caller TokenCaller(const store::ApiToken& token);
   // 403 with the policy's reason when the caller may not.
   [[nodiscard]] api::Outcome<void> Authorise(store::Store& store, const api::Caller& caller,
                                              domain::Action action,
@@ -242,6 +261,23 @@ struct Api::Impl {
   [[nodiscard]] api::Outcome<json> Record(store::Store& store, const api::Caller& caller,
                                           const domain::Measure& measure,
                                           std::vector<domain::ObservationInput> inputs, bool batch);
+  // The rest of Record once the observations are stored, with state.mu held: the live series
+  // extended (or reloaded: always when `reload`, else when a period came late), the answer, the
+  // events and the notifications. `stored` is the single observation (none for a batch).
+  [[nodiscard]] api::Outcome<json> Extend(store::Store& store, const api::Caller& caller,
+                                          const domain::Measure& measure, api::SeriesState& state,
+                                          size_t written,
+                                          const std::optional<domain::Observation>& stored,
+                                          const std::vector<domain::Observation>& appended,
+                                          bool reload);
+  // POST /api/v1/measures/{id}/observations without waiting on a thread (the route's
+  // asynchronous handler): a single observation from an API token that authenticated before, on
+  // a measure whose series is in memory, is checked from memory and handed to the group commit
+  // with what it expects of the database; its answer is made once its group commits. Anything
+  // else — a session, a batch, a token or measure not seen yet, a request that would be refused,
+  // an expectation the group's transaction finds broken — is answered by the synchronous
+  // handler, which checks everything against the database.
+  void RecordQuickly(const Request& request, Router::Finish finish);
   // Corrects one period's value (its history kept): the answer of PUT …/observations/{period}.
   [[nodiscard]] api::Outcome<json> Correct(store::Store& store, const api::Caller& caller,
                                            const domain::Measure& measure,

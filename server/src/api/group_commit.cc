@@ -1,67 +1,129 @@
 // Group commit of single observations (group_commit.h).
 #include "group_commit.h"
 
+#include <algorithm>
+#include <iterator>
+#include <string_view>
 #include <utility>
 
 #include "context.h"
 
 namespace everyseat::server::api {
 
+GroupCommit::GroupCommit(StorePool& pool, std::function<void(size_t)> on_group)
+    : pool_(pool), on_group_(std::move(on_group)), writer_([this] { Run(); }) {}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+}
+
+void GroupCommit::Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
+                         std::optional<Expect> expect, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(
+          {std::move(actor), org, std::move(input), std::move(expect), std::move(done)});
+      if (queue_.size() == 1) wake_.notify_one();  // else the writer is awake already
+      return;
+    }
+  }
+  done({tl::unexpected(
+            store::StoreError{store::StoreErrorCode::kUnavailable, "the server is stopping", ""}),
+        false});
+}
+
 store::Result<domain::Observation> GroupCommit::Append(const domain::Actor& actor,
                                                        domain::OrgId org,
                                                        const domain::ObservationInput& input) {
-  Job job{&actor, org, &input, std::nullopt, {}};
-  std::unique_lock lock(mu_);
-  waiting_.push_back(&job);
-  while (!job.result) {
-    if (writing_) {
-      job.wake.wait(lock);
-      continue;
-    }
-    // No group is being written: this thread writes the next one, its own job first among them
-    // (a job leaves waiting_ only in a group, whose writer sets its result).
-    writing_ = true;
-    std::vector<Job*> group;
-    if (waiting_.size() <= kMaxGroup) {
-      group.swap(waiting_);
-    } else {
-      group.assign(waiting_.begin(), waiting_.begin() + kMaxGroup);
-      waiting_.erase(waiting_.begin(), waiting_.begin() + kMaxGroup);
-    }
-    lock.unlock();
-    std::vector<store::Result<domain::Observation>> results = Write(group);
-    if (on_group_) on_group_(group.size());
-    lock.lock();
-    // Under the lock, so that no job returns (and ends its `wake`) before it is told.
-    for (size_t i = 0; i < group.size(); ++i) {
-      group[i]->result = std::move(results[i]);
-      if (group[i] != &job) group[i]->wake.notify_one();
-    }
-    writing_ = false;
-    // The first of those who came meanwhile writes the next group.
-    if (!waiting_.empty()) waiting_.front()->wake.notify_one();
-  }
-  return std::move(*job.result);
+  std::mutex mu;
+  std::condition_variable told;
+  std::optional<store::Result<domain::Observation>> result;
+  Submit(actor, org, input, std::nullopt, [&](Outcome outcome) {
+    // Under the lock, so that this thread does not return (and end `told`) before it is told.
+    std::lock_guard lock(mu);
+    result = std::move(outcome.stored);
+    told.notify_one();
+  });
+  std::unique_lock lock(mu);
+  told.wait(lock, [&] { return result.has_value(); });
+  return std::move(*result);
 }
 
-std::vector<store::Result<domain::Observation>> GroupCommit::Write(const std::vector<Job*>& group) {
-  std::vector<store::Result<domain::Observation>> results;
-  results.reserve(group.size());
+void GroupCommit::Run() {
+  std::vector<Job> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything submitted is written
+      if (queue_.size() <= kMaxGroup) {
+        group.swap(queue_);
+      } else {
+        group.assign(std::make_move_iterator(queue_.begin()),
+                     std::make_move_iterator(queue_.begin() + kMaxGroup));
+        queue_.erase(queue_.begin(), queue_.begin() + kMaxGroup);
+      }
+    }
+    std::vector<Outcome> outcomes = Write(group);
+    if (on_group_) on_group_(group.size());
+    for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
+    group.clear();
+  }
+}
+
+std::vector<GroupCommit::Outcome> GroupCommit::Write(const std::vector<Job>& group) {
+  std::vector<Outcome> outcomes;
+  outcomes.reserve(group.size());
   const auto fail_all = [&](const store::StoreError& error) {
-    results.assign(group.size(), tl::unexpected(error));
-    return std::move(results);
+    outcomes.assign(group.size(), Outcome{tl::unexpected(error), false});
+    return std::move(outcomes);
   };
   auto lease = pool_.AcquireWriter();
   if (!lease) return fail_all(lease.error());
   store::Store& store = **lease;
   auto transaction = store.Begin();
   if (!transaction) return fail_all(transaction.error());
-  for (const Job* job : group) {
+  // What this transaction has read already: a group often holds several jobs of one token or
+  // one measure.
+  std::vector<std::pair<std::string_view, domain::TokenId>> tokens_read;  // secret, token
+  std::vector<domain::Measure> measures_read;
+  const auto holds = [&](const Expect& expect) {
+    auto token = std::find_if(tokens_read.begin(), tokens_read.end(),
+                              [&](const auto& read) { return read.first == expect.token_secret; });
+    if (token == tokens_read.end()) {
+      auto found = store.AuthenticateApiToken(expect.token_secret);
+      if (!found) return false;
+      token = tokens_read.insert(tokens_read.end(), {expect.token_secret, found->id});
+    }
+    if (token->second != expect.token) return false;
+    const domain::MeasureId id = expect.measure.id;
+    auto measure = std::find_if(measures_read.begin(), measures_read.end(),
+                                [&](const domain::Measure& read) { return read.id == id; });
+    if (measure == measures_read.end()) {
+      auto found = store.GetMeasure(expect.measure.org, id);
+      if (!found) return false;
+      measure = measures_read.insert(measures_read.end(), std::move(*found));
+    }
+    return *measure == expect.measure;
+  };
+  for (const Job& job : group) {
+    if (job.expect && !holds(*job.expect)) {
+      outcomes.push_back({tl::unexpected(store::StoreError{store::StoreErrorCode::kConflict,
+                                                           "not as expected", ""}),
+                          true});
+      continue;
+    }
     // Inside the transaction each append is a savepoint: a refusal undoes only its own rows.
-    results.push_back(store.AppendObservation(*job->actor, job->org, *job->input));
+    outcomes.push_back({store.AppendObservation(job.actor, job.org, job.input), false});
   }
   if (auto committed = transaction->Commit(); !committed) return fail_all(committed.error());
-  return results;
+  return outcomes;
 }
 
 }  // namespace everyseat::server::api

@@ -1,14 +1,14 @@
-// Single observations written in groups (issue 3, "Speed"): a POST that arrives while a group is
-// being written waits, and goes with the others that came meanwhile in the next group, in one
-// transaction on the writer's connection (StorePool::AcquireWriter). Each observation is written
-// in a savepoint of its own, so that one refusal (a period recorded already, a measure gone)
-// leaves the rest of its group. One commit then serves the lot: on SQLite one lock taken and one
-// set of pages written to the log instead of one per observation; on PostgreSQL one flush.
+// Single observations written in groups (issue 3, "Speed"; docs/adr/0006): observations that
+// arrive while a group is being written wait, and go together in the next group, in one
+// transaction on the writer's connection (StorePool::AcquireWriter), written by a thread of its
+// own. Each observation is written in a savepoint of its own, so that one refusal (a period
+// recorded already, a measure gone) leaves the rest of its group. One commit then serves the lot:
+// on SQLite one lock taken and one set of pages written to the log instead of one per
+// observation; on PostgreSQL one flush.
 //
-// Nothing is acknowledged before its group commits: Append returns only then, and when the
-// commit fails every observation of the group gets the failure.
-// Thread-safety: Append may be called from any number of threads at once; the group's writing
-// is done by one of them (the first to find no group being written), the others wait.
+// Nothing is acknowledged before its group commits: a job is told its outcome only then, and when
+// the commit fails every job of the group is told the failure.
+// Thread-safety: Submit and Append may be called from any number of threads at once.
 #pragma once
 
 #include <condition_variable>
@@ -16,6 +16,8 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -31,11 +33,36 @@ class GroupCommit {
   // At most this many observations go in one group (a bound on a transaction's length).
   static constexpr size_t kMaxGroup = 256;
 
-  // `on_group` (may be empty) is called with each group's size once it is committed.
-  GroupCommit(StorePool& pool, std::function<void(size_t)> on_group)
-      : pool_(pool), on_group_(std::move(on_group)) {}
+  // What a caller that checked its request against what it remembered (an API token, a
+  // measure's definition) expects to find in the database. The group's transaction reads both
+  // again before it writes the observation, so that a token revoked or a measure redefined since
+  // (by another process or node) is noticed at the moment of writing.
+  struct Expect {
+    std::string token_secret;  // the token must still authenticate,
+    domain::TokenId token;     // as this token,
+    domain::Measure measure;   // and the measure be exactly this
+  };
+  struct Outcome {
+    store::Result<domain::Observation> stored;
+    bool unexpected = false;  // the Expect did not hold (or could not be read): nothing written
+  };
+  // Told the outcome on the writer's thread: it must be quick (hand any work on).
+  using Done = std::function<void(Outcome)>;
 
-  // Stores one observation as Store::AppendObservation does, in the next group.
+  // `on_group` (may be empty) is called with each group's size once it is committed. Starts the
+  // writer's thread.
+  GroupCommit(StorePool& pool, std::function<void(size_t)> on_group);
+  // Writes what was submitted, then ends the thread.
+  ~GroupCommit();
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Queues one observation for the next group, to be stored as Store::AppendObservation does
+  // (after `expect` is checked, when there is one); `done` is called once it is committed.
+  void Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
+              std::optional<Expect> expect, Done done);
+
+  // Stores one observation in the next group and waits for it.
   // REQUIRES: the thread holds no lease of the pool's writer.
   [[nodiscard]] store::Result<domain::Observation> Append(const domain::Actor& actor,
                                                           domain::OrgId org,
@@ -43,22 +70,24 @@ class GroupCommit {
 
  private:
   struct Job {
-    const domain::Actor* actor;
+    domain::Actor actor;
     domain::OrgId org;
-    const domain::ObservationInput* input;
-    std::optional<store::Result<domain::Observation>> result;  // guarded by mu_; set when done
-    std::condition_variable wake;  // its result is set, or it is to write the next group
+    domain::ObservationInput input;
+    std::optional<Expect> expect;
+    Done done;
   };
 
-  // Writes `group` in one transaction: the result of each job, in order.
-  [[nodiscard]] std::vector<store::Result<domain::Observation>> Write(
-      const std::vector<Job*>& group);
+  void Run();  // the writer's thread
+  // Writes `group` in one transaction: the outcome of each job, in order.
+  [[nodiscard]] std::vector<Outcome> Write(const std::vector<Job>& group);
 
   StorePool& pool_;
   const std::function<void(size_t)> on_group_;
   std::mutex mu_;
-  std::vector<Job*> waiting_;  // guarded by mu_
-  bool writing_ = false;       // guarded by mu_: a group is being written
+  std::condition_variable wake_;  // a job was queued, or the end
+  std::vector<Job> queue_;        // guarded by mu_
+  bool stopping_ = false;         // guarded by mu_
+  std::thread writer_;            // started last
 };
 
 }  // namespace everyseat::server::api

@@ -193,6 +193,12 @@ std::shared_ptr<SeriesState> LiveCache::Get(domain::MeasureId measure) {
   return slot;
 }
 
+std::shared_ptr<SeriesState> LiveCache::Find(domain::MeasureId measure) {
+  std::lock_guard lock(mu_);
+  auto it = map_.find(measure);
+  return it == map_.end() ? nullptr : it->second;
+}
+
 void LiveCache::Invalidate(domain::MeasureId measure) {
   std::shared_ptr<SeriesState> state;
   {

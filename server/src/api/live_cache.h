@@ -84,6 +84,8 @@ class LiveCache {
  public:
   // The state of the measure (empty and not loaded the first time).
   [[nodiscard]] std::shared_ptr<SeriesState> Get(domain::MeasureId measure);
+  // The state of the measure if it has one (nullptr: never used).
+  [[nodiscard]] std::shared_ptr<SeriesState> Find(domain::MeasureId measure);
   // The next use reloads the measure's series.
   void Invalidate(domain::MeasureId measure);
   // The next use of every series reloads it.

@@ -1,10 +1,13 @@
 // Observations in real time: POST one or a batch (stored durably, the live series extended, the
 // new point's analysis in the answer, events and notifications sent), list them, correct one
 // (history kept) and read a period's history.
+#include <strings.h>
+
 #include <algorithm>
 #include <utility>
 
 #include "context.h"
+#include "everyseat/domain/secrets.h"
 #include "everyseat/domain/validate.h"
 
 namespace everyseat::server {
@@ -194,36 +197,42 @@ Outcome<json> Api::Impl::Record(store::Store& store, const Caller& caller,
     stored = *one;
     appended.push_back(*one);
   }
+  return Extend(store, caller, measure, *state, inputs.size(), stored, appended, false);
+}
 
-  // Then the live series: extended in place, or reloaded when a period came late.
+Outcome<json> Api::Impl::Extend(store::Store& store, const Caller& caller,
+                                const domain::Measure& measure, api::SeriesState& state,
+                                size_t written, const std::optional<domain::Observation>& stored,
+                                const std::vector<domain::Observation>& appended, bool reload) {
+  // The live series: extended in place, or reloaded when a period came late.
   const std::optional<spc::Summary> before =
-      state->series ? std::optional(state->series->analysis().summary) : std::nullopt;
+      state.series ? std::optional(state.series->analysis().summary) : std::nullopt;
   size_t index = 0;
-  const bool in_order = state->series && appended.front().period_start > state->last_start;
+  const bool in_order = !reload && state.series && appended.front().period_start > state.last_start;
   bool extended = false;
   if (in_order) {
-    if (auto update = api::AppendAll(*state, appended)) {
+    if (auto update = api::AppendAll(state, appended)) {
       index = update->index;
       extended = true;
     }
   }
   if (!extended) {
-    if (auto loaded = api::Load(*state, store, measure); !loaded) {
-      state->loaded = false;
+    if (auto loaded = api::Load(state, store, measure); !loaded) {
+      state.loaded = false;
       return Refuse(loaded.error());
     }
-    if (state->series) index = api::IndexOf(*state, appended.back().period);
+    if (state.series) index = api::IndexOf(state, appended.back().period);
   }
-  json answer = {{"written", inputs.size()}};
+  json answer = {{"written", written}};
   if (stored) answer["observation"] = api::ToJson(*stored);
-  if (!state->series) {
+  if (!state.series) {
     answer["point"] = nullptr;
     answer["summary"] = nullptr;
     answer["signals"] = json::array();
-    answer["analysis_error"] = state->error;
+    answer["analysis_error"] = state.error;
   } else {
-    answer["point"] = api::PointJson(*state, index);
-    answer["summary"] = api::SummaryJson(state->series->analysis().summary);
+    answer["point"] = api::PointJson(state, index);
+    answer["summary"] = api::SummaryJson(state.series->analysis().summary);
   }
   json event = {{"measure", measure.id.value},
                 {"team", measure.team.value},
@@ -237,15 +246,85 @@ Outcome<json> Api::Impl::Record(store::Store& store, const Caller& caller,
     event["correction"] = false;
     Broadcast(store, "observation", event, Topics(measure));
   } else {
-    event["count"] = inputs.size();
+    event["count"] = written;
     event["first_period"] = appended.front().period;
     event["last_period"] = appended.back().period;
     Broadcast(store, "observations", event, Topics(measure));
   }
   // Signals after the observation's own event, so listeners hear them in that order.
   answer["signals"] =
-      state->series ? Signal(store, caller, measure, *state, index, before) : json::array();
+      state.series ? Signal(store, caller, measure, state, index, before) : json::array();
   return answer;
+}
+
+void Api::Impl::RecordQuickly(const Request& request, Router::Finish finish) {
+  // What can be checked from memory, or the synchronous handler.
+  const auto authorization = request.Header("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!authorization || authorization->size() <= kBearer.size() ||
+      strncasecmp(authorization->data(), kBearer.data(), kBearer.size()) != 0) {
+    return finish({});
+  }
+  std::string secret(authorization->substr(kBearer.size()));
+  if (!domain::LooksLikeToken(secret)) return finish({});
+  std::optional<store::ApiToken> token;
+  {
+    const std::string hash = domain::Sha256Hex(secret);
+    std::lock_guard lock(tokens_mu);
+    if (auto found = known_tokens.find(hash); found != known_tokens.end()) token = found->second;
+  }
+  if (!token) return finish({});
+  auto id = api::PathId(request, "measure");
+  if (!id) return finish({});
+  std::shared_ptr<api::SeriesState> known = live.Find(domain::MeasureId(*id));
+  if (!known) return finish({});
+  domain::Measure measure;
+  {
+    // Not waiting: a batch of this measure may hold the lock while it is written.
+    std::unique_lock lock(known->mu, std::try_to_lock);
+    if (!lock.owns_lock() || !known->loaded) return finish({});
+    measure = known->measure;
+  }
+  Caller caller = TokenCaller(*token);
+  if (measure.org != caller.org ||
+      !api::TokenMayOnItsTeam(caller, Action::kAddObservation, measure.team)) {
+    return finish({});
+  }
+  auto body = ParseJsonBody(request);
+  if (!body || !body->is_object() || body->contains("observations")) return finish({});
+  FieldReader reader(*body);
+  auto input = ReadObservation(reader, "", measure);
+  if (!input || !reader.ok()) return finish({});
+
+  api::GroupCommit::Expect expect{std::move(secret), token->id, measure};
+  const domain::Actor actor = caller.actor;
+  groups.Submit(actor, caller.org, std::move(*input), std::move(expect),
+                [this, finish = std::move(finish), caller = std::move(caller),
+                 measure = std::move(measure)](api::GroupCommit::Outcome outcome) mutable {
+                  // Not as expected: nothing was written, and the synchronous handler finds out why
+                  // from the database and answers.
+                  if (outcome.unexpected) return finish({});
+                  // Refused with the token and measure as expected: the synchronous handler's
+                  // answer too.
+                  if (!outcome.stored) {
+                    return finish([error = std::move(outcome.stored.error())] {
+                      return api::StoreRefusal(error);
+                    });
+                  }
+                  finish([this, caller = std::move(caller), measure = std::move(measure),
+                          stored = std::move(*outcome.stored)]() -> Response {
+                    auto lease = Connect();
+                    if (!lease) return std::move(lease.error());
+                    auto state = live.Get(measure.id);
+                    std::lock_guard lock(state->mu);
+                    // A series loaded since the write holds the observation already.
+                    const bool reload = !state->loaded || !(state->measure == measure);
+                    auto answer =
+                        Extend(**lease, caller, measure, *state, 1, stored, {stored}, reload);
+                    if (!answer) return std::move(answer.error());
+                    return JsonResponse(201, *answer);
+                  });
+                });
 }
 
 Outcome<json> Api::Impl::Correct(store::Store& store, const Caller& caller,
@@ -365,6 +444,9 @@ void Api::Impl::AddObservationRoutes(Router& router) {
           return JsonResponse(201, *answer);
         });
       });
+  router.SetAsync(
+      "POST", "/api/v1/measures/{measure}/observations",
+      [this](const Request& r, Router::Finish finish) { RecordQuickly(r, std::move(finish)); });
 
   router.Add(
       "GET", "/api/v1/measures/{measure}/observations",

@@ -3,9 +3,11 @@
 // underneath, kept out of this header so route code never includes asio or Beast).
 //
 // Threading model: the Server runs one io_context on `threads` threads and one coroutine per
-// connection (on its own strand). Handlers run on those threads, so they must be quick and must
-// not block (no sleeping, no long database work); a blocked handler delays every connection that
-// shares its thread. Handlers may be called concurrently from several threads.
+// connection (on its own strand), which read requests and write answers and events. Handlers run
+// on a pool of `handler_threads` threads, so a handler waiting for the database delays no other
+// connection's answer or event. A route may also have an asynchronous handler (Router::SetAsync),
+// called on an io thread, which returns at once and finishes later from any thread: a request
+// waiting on it holds no thread at all. Handlers may be called concurrently from several threads.
 // Design and measurements: docs/adr/0004-http-stack.md.
 #pragma once
 
@@ -82,12 +84,21 @@ struct Response {
 class Router {
  public:
   using Handler = std::function<Response(const Request&)>;
+  // What an asynchronous handler calls once, from any thread, when its answer is ready: with a
+  // function that makes the response (the server runs it on a handler thread), or with an empty
+  // function to have the route's synchronous handler answer instead.
+  using Finish = std::function<void(std::function<Response()> produce)>;
+  // An asynchronous handler is called on an io thread and returns at once, without waiting for
+  // anything (it hands the waiting to another thread, which later calls `finish`). A Finish that
+  // is dropped without being called answers 500. The request outlives the call of `finish`.
+  using AsyncHandler = std::function<void(const Request&, Finish finish)>;
 
   struct Route {
     std::string method;   // "GET", "POST", "PUT", "PATCH", "DELETE"
     std::string pattern;  // "/api/v1/measures/{id}"
     OperationDoc doc;     // its OpenAPI description (openapi.h)
     Handler handler;
+    AsyncHandler async;  // optional (SetAsync): what the Server calls instead of `handler`
   };
 
   // Registers a route. A malformed pattern (not starting with '/', an unclosed or repeated
@@ -102,6 +113,14 @@ class Router {
   // into 500 problems and logs them).
   [[nodiscard]] Response Handle(Request& request) const;
 
+  // Gives the route added with this method and pattern an asynchronous handler, which the Server
+  // calls in place of its handler (Handle still calls the handler). A request that finds no such
+  // route is a setup error. Setup only.
+  void SetAsync(std::string_view method, std::string_view pattern, AsyncHandler async);
+  // The route that `request` matches, with path, query and path_params filled as Handle fills
+  // them, when that route has an asynchronous handler; otherwise nullptr (then call Handle).
+  [[nodiscard]] const Route* MatchAsync(Request& request) const;
+
   // Answers requests whose path matches no route (default: a 404 problem document). Setup only.
   void SetNotFound(Handler handler) { not_found_ = std::move(handler); }
 
@@ -115,8 +134,14 @@ class Router {
   };
   std::vector<Route> routes_;
   std::vector<std::vector<Segment>> segments_;  // parallel to routes_
+  // Fills request.path, query and (when a route matches) path_params. Returns the best route's
+  // index; routes_.size() when none matches, with the 400/404/405 answer in `*refusal` (when
+  // `refusal` is not null).
+  size_t Resolve(Request& request, Response* refusal) const;
+
   std::vector<std::string> setup_errors_;
   Handler not_found_;
+  std::vector<std::string> async_methods_;  // the methods of the routes with an async handler
 };
 
 // Writes one line (no trailing newline; the sink adds it). Must be thread-safe: the server calls
