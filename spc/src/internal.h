@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,8 @@ inline bool IsMissing(double x) { return std::isnan(x); }
 [[nodiscard]] double MedianInPlace(std::vector<double>& values);
 
 // The options with every default resolved.
+inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
 struct Context {
   Options options;
   double limit_constant = 0;  // i chart: 2.66 (mdc) or 3/1.128 (anhoej) unless given
@@ -93,6 +96,37 @@ struct Fit {
 // Fits the limits of one phase. base_count: the first base_count subgroups are the baseline.
 [[nodiscard]] Fit FitPhase(const Context& ctx, std::span<const Subgroup> phase, size_t base_count);
 
+// A value on the t chart's fitting scale: y^(1/3.6) (Nelson 1994).
+[[nodiscard]] double TransformForT(double y);
+
+// The sums behind an individuals fit (i and t charts): the mean of the values and the mean moving
+// range of consecutive values, screened when asked (the ranges strictly below 3.267 times their
+// mean, Nelson 1982). Values are added in the phase's order, excluded subgroups left out (so
+// ranges bridge them; a missing value makes the ranges on both sides missing). FitPhase adds a
+// whole baseline and takes Result once; a live series keeps adding one value at a time and takes
+// LiveResult after each, in O(1) unless a moving range crosses the moving screening threshold:
+// the additions are the same, in the same order, so the numbers are identical.
+class IndividualsSums {
+ public:
+  // The next value of the phase on the chart's scale (missing allowed).
+  void Add(double v);
+  [[nodiscard]] Fit Result(bool screen) const;
+  // As Result, keeping the screened sum from one call to the next (for a live series).
+  [[nodiscard]] Fit LiveResult(bool screen);
+
+ private:
+  [[nodiscard]] double MeanRange() const;
+  double sum_ = 0, range_sum_ = 0, prev_ = kMissing;
+  size_t n_ = 0, n_ranges_ = 0;
+  std::vector<double> ranges_;  // the non-missing moving ranges, in order
+  // LiveResult's screening of ranges_[0, screened_): the sum and count of the kept ranges, the
+  // largest kept and the smallest dropped. Still right for a new threshold t while every kept
+  // range is below t and no dropped one is.
+  double kept_sum_ = 0, max_kept_ = -kInfinity, min_dropped_ = kInfinity;
+  size_t kept_ = 0, screened_ = 0;
+  bool screening_ = false;  // the fields above hold a screening
+};
+
 // Sets the fields of a point that come from its subgroup and its place in the phase (all but
 // value, lines and classification). `in_phase`: the point's index within its phase.
 inline void InitPoint(const Context& ctx, const Subgroup& sg, int32_t phase, size_t in_phase,
@@ -163,8 +197,10 @@ struct PhaseTally {
 // Classifies points[from, end) by the profile's rules, reading points[0, end) for context.
 // `offset` is the index of points[0] in the whole analysis (for windows). When `tally` is
 // given, every classified point is added to it.
+// With `to` (an index into `points`), only points[from, to) are classified: the points after
+// them are still read for context (a pattern looks up to its length ahead).
 void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int32_t offset,
-                   PhaseTally* tally = nullptr);
+                   PhaseTally* tally = nullptr, size_t to = SIZE_MAX);
 
 // As ClassifyRange over a whole phase whose lines are those of `proto` for every point; also
 // writes every other field of each point (InitPoint, value from its subgroup, lines).
@@ -190,6 +226,8 @@ void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::
 
 // Sets a phase's runs statistics, last limits and short flag from its points.
 void SetPhaseRuns(const RunsStats& runs, Phase& phase);
+// Sets a phase's moving_range_mean from its fit (i, mr, t, pp, up; missing for the others).
+void SetPhaseMovingRange(const Context& ctx, const Fit& fit, Phase& phase);
 
 // The point type for a rule's side under a direction.
 [[nodiscard]] PointType TypeFor(Side side, Direction direction);

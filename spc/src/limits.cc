@@ -18,10 +18,9 @@
 namespace everyseat::spc::detail {
 namespace {
 
-constexpr double kD4 = 3.267;           // moving-range upper limit factor (n = 2)
-constexpr double kD2 = 1.128;           // d2 for n = 2
-constexpr double kTransform = 1 / 3.6;  // t chart (Nelson 1994)
-constexpr double kIpScreen = 3.2665;    // qicharts2 ip screening factor
+constexpr double kD4 = 3.267;         // moving-range upper limit factor (n = 2)
+constexpr double kD2 = 1.128;         // d2 for n = 2
+constexpr double kIpScreen = 3.2665;  // qicharts2 ip screening factor
 
 // Mean of the moving ranges of consecutive elements of a sequence (missing elements make the
 // ranges on both sides missing), optionally screened: ranges >= 3.267 * mean are dropped and
@@ -144,30 +143,11 @@ double ScreenedMean(const std::vector<double>& ranges, double mean) {
 
 template <class F>
 Fit FitIndividuals(std::span<const Subgroup> phase, size_t base_count, bool screen, F f) {
-  thread_local std::vector<double> ranges;
-  ranges.clear();
-  double sum = 0, range_sum = 0, prev = kMissing;
-  size_t n = 0, n_ranges = 0;
+  IndividualsSums sums;
   for (size_t i = 0; i < base_count; ++i) {
-    if (phase[i].exclude) continue;
-    const double v = f(phase[i].y);
-    const double range = std::abs(v - prev);
-    prev = v;
-    if (IsMissing(v)) continue;
-    sum += v;
-    ++n;
-    if (IsMissing(range)) continue;
-    range_sum += range;
-    ++n_ranges;
-    if (screen) ranges.push_back(range);
+    if (!phase[i].exclude) sums.Add(f(phase[i].y));
   }
-  Fit fit;
-  fit.centre = n ? sum / static_cast<double>(n) : kMissing;
-  double amr = n_ranges ? range_sum / static_cast<double>(n_ranges) : kMissing;
-  if (screen) amr = ScreenedMean(ranges, amr);
-  fit.spread = amr;
-  fit.reported_mr = amr;
-  return fit;
+  return sums.Result(screen);
 }
 
 // Laney's sigma_z: the moving ranges of the base z-scores, z = (y - cl) / sigma_i.
@@ -204,6 +184,64 @@ double SBar(std::span<const Subgroup> phase, size_t base_count, bool var_n) {
 
 }  // namespace
 
+double TransformForT(double y) { return std::pow(y, 1 / 3.6); }
+
+void IndividualsSums::Add(double v) {
+  const double range = std::abs(v - prev_);
+  prev_ = v;
+  if (IsMissing(v)) return;
+  sum_ += v;
+  ++n_;
+  if (IsMissing(range)) return;
+  range_sum_ += range;
+  ++n_ranges_;
+  ranges_.push_back(range);
+}
+
+double IndividualsSums::MeanRange() const {
+  return n_ranges_ ? range_sum_ / static_cast<double>(n_ranges_) : kMissing;
+}
+
+Fit IndividualsSums::Result(bool screen) const {
+  Fit fit;
+  fit.centre = n_ ? sum_ / static_cast<double>(n_) : kMissing;
+  double amr = MeanRange();
+  if (screen) amr = ScreenedMean(ranges_, amr);
+  fit.spread = amr;
+  fit.reported_mr = amr;
+  return fit;
+}
+
+Fit IndividualsSums::LiveResult(bool screen) {
+  if (!screen) return Result(false);
+  Fit fit;
+  fit.centre = n_ ? sum_ / static_cast<double>(n_) : kMissing;
+  const double threshold = kD4 * MeanRange();
+  const bool still = screening_ && max_kept_ < threshold && !(min_dropped_ < threshold);
+  if (!still) {  // screened again from the first range, as ScreenedMean does
+    kept_sum_ = 0;
+    kept_ = 0;
+    max_kept_ = -kInfinity;
+    min_dropped_ = kInfinity;
+    screened_ = 0;
+    screening_ = true;
+  }
+  for (; screened_ < ranges_.size(); ++screened_) {
+    const double r = ranges_[screened_];
+    if (r < threshold) {
+      kept_sum_ += r;
+      ++kept_;
+      max_kept_ = std::max(max_kept_, r);
+    } else {
+      min_dropped_ = std::min(min_dropped_, r);
+    }
+  }
+  const double amr = kept_ ? kept_sum_ / static_cast<double>(kept_) : kMissing;
+  fit.spread = amr;
+  fit.reported_mr = amr;
+  return fit;
+}
+
 Fit FitPhase(const Context& ctx, std::span<const Subgroup> phase, size_t base_count) {
   const bool screen = ctx.options.screen_outliers;
   Fit fit;
@@ -215,8 +253,7 @@ Fit FitPhase(const Context& ctx, std::span<const Subgroup> phase, size_t base_co
       fit = FitIndividuals(phase, base_count, screen, [](double y) { return y; });
       break;
     case Chart::kT:
-      fit = FitIndividuals(phase, base_count, screen,
-                           [](double y) { return std::pow(y, kTransform); });
+      fit = FitIndividuals(phase, base_count, screen, TransformForT);
       break;
     case Chart::kMr: {
       double sum = 0;

@@ -10,6 +10,7 @@
 #include "everyseat/spc/live.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <unordered_set>
 
@@ -68,6 +69,12 @@ struct LiveSeries::State {
   std::vector<Classification> before;  // scratch
   mutable bool dirty = true;           // warnings and reading need rebuilding
   bool pending = false;                // AppendMany: the current phase awaits its Recompute
+  // i and t charts whose limits move with every point (no baseline): the sums of the current
+  // phase's fit, over its first `summed` subgroups (Recompute's fast case, Refit).
+  detail::IndividualsSums sums;
+  int32_t summed_phase = -1;  // the phase they are of; -1: none
+  size_t summed = 0;
+  std::vector<size_t> moved;  // scratch: points whose facts moved with the lines
 
   std::string_view Intern(std::string_view label) { return *labels.emplace(label).first; }
   static bool Contains(const std::vector<int64_t>& v, int64_t t) {
@@ -85,6 +92,17 @@ struct LiveSeries::State {
   void Recompute(Phase& phase, LiveUpdate& update);
   // Adds the last point to a phase whose limits are fixed: O(pattern length).
   void Extend(Phase& phase, LiveUpdate& update);
+  // Whether the phase's fit can be kept as sums and extended (IndividualsSums).
+  [[nodiscard]] bool Summable() const {
+    const Options& o = ctx.options;
+    return (o.chart == Chart::kI || o.chart == Chart::kT) && o.baseline == 0;
+  }
+  [[nodiscard]] double Scale(double y) const;  // a value on the chart's fitting scale
+  // Recompute when exactly one point has been added to a Summable phase since its last
+  // Recompute: the fit from the sums; every point's new lines; and only the points near one
+  // whose side of the centre, limits or 2-sigma lines changed (or near the new point)
+  // classified again. O(points in the phase) for the lines, with a small constant.
+  void Refit(Phase& phase, LiveUpdate& update);
   // Checks a row as Append would, given the time and line of the row before it.
   [[nodiscard]] Result<void> Check(const Row& row, bool first, int64_t previous_time,
                                    int64_t previous_line) const;
@@ -97,8 +115,100 @@ struct LiveSeries::State {
   }
 };
 
+double LiveSeries::State::Scale(double y) const {
+  return ctx.options.chart == Chart::kT ? detail::TransformForT(y) : y;
+}
+
+void LiveSeries::State::Refit(Phase& phase, LiveUpdate& update) {
+  const Options& o = ctx.options;
+  const size_t first = phase.first;
+  const size_t end = analysis.points.size();
+  const size_t k = end - 1;  // the new point
+  const detail::Subgroup& sg = subgroups[k];
+  if (!sg.exclude) sums.Add(Scale(sg.y));
+  ++summed;
+  fit = sums.LiveResult(o.screen_outliers);
+  Point proto;
+  detail::ApplyFit(ctx, fit, detail::Subgroup{}, kMissing, proto);
+
+  // Every point's lines; note the points whose facts the move of the lines can change: those
+  // whose value lies between a line's old and new place (every point, when a line is missing).
+  Point& last = analysis.points[k];
+  last.value = std::isfinite(sg.y) ? sg.y * o.multiply : kMissing;
+  const Point was = analysis.points[first];  // the lines every earlier point of the phase has
+  const double lines_was[] = {was.centre, was.lower, was.upper, was.lower_2sigma, was.upper_2sigma};
+  const double lines_now[] = {proto.centre, proto.lower, proto.upper, proto.lower_2sigma,
+                              proto.upper_2sigma};
+  double band_lo[5], band_hi[5];
+  bool every = false;
+  for (int l = 0; l < 5; ++l) {
+    every = every || !std::isfinite(lines_was[l]) || !std::isfinite(lines_now[l]);
+    band_lo[l] = std::min(lines_was[l], lines_now[l]);
+    band_hi[l] = std::max(lines_was[l], lines_now[l]);
+  }
+  const auto in_band = [&](double v) {
+    bool in = false;
+    for (int l = 0; l < 5; ++l) in |= v >= band_lo[l] && v <= band_hi[l];
+    return in;
+  };
+  moved.clear();
+  runs = detail::RunsCounter{};
+  for (size_t i = first; i < end; ++i) {
+    Point& p = analysis.points[i];
+    p.centre = proto.centre;
+    p.lower = proto.lower;
+    p.upper = proto.upper;
+    p.lower_2sigma = proto.lower_2sigma;
+    p.upper_2sigma = proto.upper_2sigma;
+    if (every || i == k || in_band(p.value)) moved.push_back(i);
+    runs.Add(p);
+  }
+
+  // Classify again the points a moved point can reach (a pattern is at most `reach` long), each
+  // stretch read with `margin` points of context either side.
+  const auto reach = static_cast<size_t>(std::max({o.trend_length, o.shift_length, 3}) + 1);
+  const size_t margin = reach + 3;
+  size_t m = 0;
+  while (m < moved.size()) {
+    const size_t a = moved[m] > first + reach ? moved[m] - reach : first;
+    size_t b = std::min(moved[m] + reach, k);
+    for (++m; m < moved.size() && moved[m] <= b + reach + 1; ++m) {
+      b = std::min(moved[m] + reach, k);
+    }
+    const size_t lo = a > first + margin ? a - margin : first;
+    const size_t hi = std::min(end, b + margin + 1);
+    before.clear();
+    for (size_t i = a; i <= b; ++i) before.push_back(Of(analysis.points[i]));
+    const std::span<Point> pts(analysis.points.data() + lo, hi - lo);
+    detail::ClassifyRange(ctx, pts, a - lo, static_cast<int32_t>(lo), nullptr, b + 1 - lo);
+    for (size_t i = a; i <= b; ++i) {
+      const Point& q = analysis.points[i];
+      if (i == k) {
+        Tally(q.type, phase, +1);
+        continue;
+      }
+      const Classification& old = before[i - a];
+      if (!(Of(q) == old)) {
+        update.changed.push_back(i);
+        Tally(old.type, phase, -1);
+        Tally(q.type, phase, +1);
+      }
+    }
+  }
+  phase.n = end - first;
+  detail::SetPhaseMovingRange(ctx, fit, phase);
+  phase.centre = last.centre;
+  phase.lower = last.lower;
+  phase.upper = last.upper;
+  detail::SetPhaseRuns(runs.Finish(false), phase);
+}
+
 void LiveSeries::State::Recompute(Phase& phase, LiveUpdate& update) {
   const size_t end = analysis.points.size();
+  if (Summable() && summed_phase == phase.index && summed + 1 == end - phase.first) {
+    Refit(phase, update);
+    return;
+  }
   before.clear();
   for (size_t i = phase.first; i + 1 < end; ++i) before.push_back(Of(analysis.points[i]));
   const std::span<const detail::Subgroup> sgs(subgroups.data() + phase.first, end - phase.first);
@@ -108,6 +218,15 @@ void LiveSeries::State::Recompute(Phase& phase, LiveUpdate& update) {
   for (const Point& p : pts) runs.Add(p);
   for (size_t i = phase.first; i + 1 < end; ++i) {
     if (!(Of(analysis.points[i]) == before[i - phase.first])) update.changed.push_back(i);
+  }
+  if (Summable()) {  // the sums the next point's Refit starts from
+    sums = detail::IndividualsSums{};
+    for (const detail::Subgroup& sg : sgs) {
+      if (!sg.exclude) sums.Add(Scale(sg.y));
+    }
+    (void)sums.LiveResult(ctx.options.screen_outliers);
+    summed_phase = phase.index;
+    summed = sgs.size();
   }
 }
 

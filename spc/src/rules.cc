@@ -92,9 +92,10 @@ struct ConstantSource {
 
 template <class Source>
 void Classify(const Context& ctx, const Source& src, std::span<Point> points, size_t from,
-              int32_t offset, PhaseTally* tally) {
+              size_t to, int32_t offset, PhaseTally* tally) {
   const Options& o = ctx.options;
   const size_t n = points.size();
+  const size_t stop = std::min(to, n);  // classified: [from, stop); read: [0, n)
   const bool mdc = o.rules == Rules::kMdc;
   const auto trend_len = static_cast<uint8_t>(o.trend_length);
   const auto shift_len = static_cast<uint8_t>(o.shift_length);
@@ -126,7 +127,7 @@ void Classify(const Context& ctx, const Source& src, std::span<Point> points, si
   };
 
   if (!mdc) {
-    for (size_t k = from; k < n; ++k) {
+    for (size_t k = from; k < stop; ++k) {
       const double v = src.value(k);
       const Point& l = src.lines(k);
       const auto at = static_cast<int32_t>(k) + offset;
@@ -226,7 +227,7 @@ void Classify(const Context& ctx, const Source& src, std::span<Point> points, si
 
   // Pass 4: one rule per point, by precedence.
   constexpr uint8_t kAnyRule = kOut | kTrendFlag | kTwoInThreeFlag | kShiftFlag;
-  for (size_t k = from; k < n; ++k) {
+  for (size_t k = from; k < stop; ++k) {
     const Scratch& c = s[k];
     const double v = src.value(k);
     const auto at = static_cast<int32_t>(k);
@@ -266,14 +267,14 @@ void Classify(const Context& ctx, const Source& src, std::span<Point> points, si
 }  // namespace
 
 void ClassifyRange(const Context& ctx, std::span<Point> points, size_t from, int32_t offset,
-                   PhaseTally* tally) {
-  Classify(ctx, PointSource{points}, points, from, offset, tally);
+                   PhaseTally* tally, size_t to) {
+  Classify(ctx, PointSource{points}, points, from, to, offset, tally);
 }
 
 void ClassifyConstant(const Context& ctx, std::span<const Subgroup> subgroups, const Point& proto,
                       std::span<Point> points, int32_t phase, int32_t offset, PhaseTally* tally) {
   Classify(ctx, ConstantSource{&ctx, subgroups.data(), ctx.options.multiply, &proto, phase}, points,
-           0, offset, tally);
+           0, points.size(), offset, tally);
 }
 
 }  // namespace everyseat::spc::detail

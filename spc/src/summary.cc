@@ -28,6 +28,18 @@ void SetPhaseRuns(const RunsStats& runs, Phase& phase) {
   phase.short_phase = phase.n < kShortPhase;
 }
 
+void SetPhaseMovingRange(const Context& ctx, const Fit& fit, Phase& phase) {
+  const Chart chart = ctx.options.chart;
+  if (chart == Chart::kI || chart == Chart::kMr) {
+    phase.moving_range_mean =
+        std::isfinite(fit.reported_mr) ? fit.reported_mr * ctx.options.multiply : kMissing;
+  } else if (chart == Chart::kT || chart == Chart::kPp || chart == Chart::kUp) {
+    phase.moving_range_mean = std::isfinite(fit.reported_mr) ? fit.reported_mr : kMissing;
+  } else {
+    phase.moving_range_mean = kMissing;
+  }
+}
+
 void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::span<Point> points,
                   Phase& phase, Fit* fit_out) {
   const size_t n = subgroups.size();
@@ -50,14 +62,7 @@ void ComputePhase(const Context& ctx, std::span<const Subgroup> subgroups, std::
   }
   phase.n = n;
   const Chart chart = ctx.options.chart;
-  if (chart == Chart::kI || chart == Chart::kMr) {
-    phase.moving_range_mean =
-        std::isfinite(fit.reported_mr) ? fit.reported_mr * ctx.options.multiply : kMissing;
-  } else if (chart == Chart::kT || chart == Chart::kPp || chart == Chart::kUp) {
-    phase.moving_range_mean = std::isfinite(fit.reported_mr) ? fit.reported_mr : kMissing;
-  } else {
-    phase.moving_range_mean = kMissing;
-  }
+  SetPhaseMovingRange(ctx, fit, phase);
   if (n > 0) {
     phase.centre = points[n - 1].centre;
     phase.lower = points[n - 1].lower;

@@ -166,6 +166,54 @@ Row At(int day, double value, int64_t line = 0) {
   return r;
 }
 
+// Long i and t chart phases whose limits move with every point (no baseline): each append
+// refits from running sums and classifies again only near the points its new lines moved
+// (LiveSeries::State::Refit). Noise with rare outliers (moving ranges crossing the screening
+// threshold), drifts and shifts; after every append the analysis is the batch's, bit for bit.
+TEST(LiveSeries, LongPhasesWithMovingLimitsStayIdenticalToTheBatchAfterEveryAppend) {
+  std::mt19937_64 rng(20261127);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::normal_distribution<double> noise(0, 1);
+  int appends = 0;
+  for (Chart chart : {Chart::kI, Chart::kT}) {
+    for (Rules rules : {Rules::kMdc, Rules::kAnhoej}) {
+      for (int trial = 0; trial < 6; ++trial) {
+        Options o;
+        o.chart = chart;
+        o.rules = rules;
+        o.direction = static_cast<Direction>(trial % 3);
+        o.screen_outliers = trial % 2 == 0;
+        o.two_in_three_beyond_limits = trial % 3 == 1;
+        if (trial == 5) o.multiply = 100;
+        auto live = LiveSeries::Create(o);
+        ASSERT_TRUE(live) << live.error().message;
+        std::vector<Row> rows;
+        double level = 50;
+        const int n = 300 + 50 * trial;
+        for (int i = 0; i < n; ++i) {
+          if (unit(rng) < 0.02) level += (unit(rng) < 0.5 ? -1 : 1) * 6;  // a shift now and then
+          double x = level + 3 * noise(rng);
+          if (unit(rng) < 0.03) x += 25 * noise(rng);  // an outlier
+          if (chart == Chart::kT) x = std::max(0.1, std::abs(x));
+          Row row = At(i + 1, unit(rng) < 0.02 ? kMissing : x, i + 2);
+          row.exclude = unit(rng) < 0.02;
+          rows.push_back(row);
+          auto update = live->Append(row);
+          ASSERT_TRUE(update) << update.error().message;
+          ++appends;
+          auto batch = Analyse(std::span<const Row>(rows), o);
+          ASSERT_TRUE(batch) << batch.error().message;
+          ASSERT_TRUE(Identical(live->analysis(), *batch))
+              << Name(chart) << "/" << Name(rules) << " trial " << trial << " differs after row "
+              << i << "\nlive:  " << live->analysis().summary.reading
+              << "\nbatch: " << batch->summary.reading;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(appends, 2 * 2 * (6 * 300 + 50 * 15));
+}
+
 // AppendMany in random chunks, then Append for a few more rows, must give the batch result too.
 // Chunks may split the rows of one date (they join the open subgroup), and the rows after the
 // chunks go through the one-at-a-time path from the state AppendMany left.
