@@ -235,9 +235,34 @@ void SetPhaseMovingRange(const Context& ctx, const Fit& fit, Phase& phase);
 // Sets summary icons and counts from points and phases (not the reading).
 void Summarise(const Context& ctx, Analysis& analysis);
 
+// What the warnings need of the subgroups, counted as they are added (a live series keeps it
+// instead of reading every subgroup again).
+struct SubgroupCounts {
+  std::vector<int64_t> zero_denominator_lines;  // in order
+  size_t missing = 0;                           // subgroups without a value (denominator not 0)
+  int64_t first_missing_line = 0;
+  void Add(const Subgroup& sg) {
+    if (sg.zero_denominator) {
+      zero_denominator_lines.push_back(sg.line);
+    } else if (IsMissing(sg.y)) {
+      if (missing++ == 0) first_missing_line = sg.line;
+    }
+  }
+  // Takes back the last subgroup added.
+  void RemoveLast(const Subgroup& sg) {
+    if (sg.zero_denominator) {
+      zero_denominator_lines.pop_back();
+    } else if (IsMissing(sg.y) && --missing == 0) {
+      first_missing_line = 0;
+    }
+  }
+};
+
 // Warnings that depend only on the analysis and its subgroups.
 struct WarningInputs {
   int64_t unsorted_line = 0;  // first out-of-order row's line; 0 = sorted
+  // The subgroups' counts when the caller keeps them; null: counted from the subgroups.
+  const SubgroupCounts* counts = nullptr;
 };
 void BuildWarnings(const Context& ctx, std::span<const Subgroup> subgroups,
                    const WarningInputs& inputs, Analysis& analysis);

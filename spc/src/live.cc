@@ -56,6 +56,7 @@ struct LiveSeries::State {
   detail::Context ctx;
   Analysis analysis;
   std::vector<detail::Subgroup> subgroups;
+  detail::SubgroupCounts counts;         // of `subgroups`, for the warnings
   std::vector<int64_t> rebase, exclude;  // sorted
   bool grouping = false;
   detail::SubgroupBuilder open;            // the rows of the last subgroup
@@ -318,7 +319,9 @@ void LiveSeries::State::Add(const Row& row, bool defer, LiveUpdate& update) {
     s.open.Add(owned);
     detail::Subgroup sg = s.open.Finish(s.ctx);
     s.Prepare(sg);
+    s.counts.RemoveLast(s.subgroups.back());
     s.subgroups.back() = sg;
+    s.counts.Add(sg);
     Phase& phase = a.phases.back();
     s.SetStatic(sg, phase, a.points.size() - 1, a.points.back());
     if (defer) {
@@ -347,6 +350,7 @@ void LiveSeries::State::Add(const Row& row, bool defer, LiveUpdate& update) {
     }
     Phase& phase = a.phases.back();
     s.subgroups.push_back(sg);
+    s.counts.Add(sg);
     a.points.emplace_back();
     s.SetStatic(sg, phase, a.points.size() - 1, a.points.back());
     const size_t before_n = a.points.size() - 1 - phase.first;
@@ -417,7 +421,7 @@ Result<LiveUpdate> LiveSeries::AppendMany(std::span<const Row> rows) {
 const Analysis& LiveSeries::analysis() const {
   State& s = *state_;
   if (s.dirty) {
-    detail::BuildWarnings(s.ctx, s.subgroups, detail::WarningInputs{}, s.analysis);
+    detail::BuildWarnings(s.ctx, s.subgroups, detail::WarningInputs{0, &s.counts}, s.analysis);
     s.analysis.summary.reading = Reading(s.analysis, s.ctx.options);
     s.dirty = false;
   }

@@ -207,17 +207,17 @@ void BuildWarnings(const Context& ctx, std::span<const Subgroup> subgroups,
                             index, 0});
     }
   }
-  size_t missing = 0;
-  int64_t first_missing_line = 0;
-  for (const Subgroup& sg : subgroups) {
-    if (sg.zero_denominator) {
-      a.warnings.push_back({WarningCode::kZeroDenominator,
-                            "the denominator is zero: the point has no value or limits", -1,
-                            sg.line});
-    } else if (IsMissing(sg.y)) {
-      if (missing++ == 0) first_missing_line = sg.line;
-    }
+  SubgroupCounts counted;
+  if (inputs.counts == nullptr) {
+    for (const Subgroup& sg : subgroups) counted.Add(sg);
   }
+  const SubgroupCounts& counts = inputs.counts != nullptr ? *inputs.counts : counted;
+  for (const int64_t line : counts.zero_denominator_lines) {
+    a.warnings.push_back({WarningCode::kZeroDenominator,
+                          "the denominator is zero: the point has no value or limits", -1, line});
+  }
+  const size_t missing = counts.missing;
+  const int64_t first_missing_line = counts.first_missing_line;
   if (missing > 0) {
     a.warnings.push_back(
         {WarningCode::kMissingValues,
