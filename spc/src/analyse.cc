@@ -61,6 +61,11 @@ bool Contains(const std::vector<int64_t>& sorted, int64_t t) {
 
 }  // namespace
 
+Result<void> CheckRow(const Row& row, const Options& options) {
+  if (!detail::ChecksRows(options.chart)) return {};
+  return detail::CheckRow(detail::MakeContext(options), row);
+}
+
 Result<void> AnalyseInto(std::span<const Row> rows, const Options& options, Analysis& out) {
   if (auto ok = Validate(options); !ok) return ok;
   const detail::Context ctx = detail::MakeContext(options);

@@ -61,6 +61,40 @@ bool HasWarning(const Analysis& a, WarningCode code) {
 
 // --- peer-methods §A5: qicharts2 edge cases ----------------------------------------------------
 
+// CheckRow refuses exactly the rows Analyse refuses, with the same error, on every chart.
+TEST(CheckRow, RefusesWhatAnalyseRefusesOnEveryChart) {
+  const Chart charts[] = {Chart::kRun, Chart::kI,    Chart::kMr, Chart::kP, Chart::kPp,
+                          Chart::kU,   Chart::kUp,   Chart::kIp, Chart::kC, Chart::kG,
+                          Chart::kT,   Chart::kXbar, Chart::kS};
+  const std::pair<double, double> rows[] = {
+      {3, 10},       {0, 10},       {-1, 10},       {12, 10},      {3, -1},
+      {3, kMissing}, {kMissing, 4}, {-2, kMissing}, {0, kMissing}, {0.5, 0}};
+  int refused = 0;
+  for (const Chart chart : charts) {
+    Options options;
+    options.chart = chart;
+    for (const auto& [value, denominator] : rows) {
+      Row row;
+      row.time = 1;
+      row.line = 7;
+      row.value = value;
+      row.denominator = denominator;
+      const auto checked = CheckRow(row, options);
+      const auto analysed = Analyse(std::span<const Row>(&row, 1), options);
+      ASSERT_EQ(checked.has_value(), analysed.has_value())
+          << Name(chart) << " " << value << "/" << denominator;
+      if (!checked) {
+        ++refused;
+        EXPECT_EQ(checked.error().code, analysed.error().code) << Name(chart);
+        EXPECT_EQ(checked.error().message, analysed.error().message) << Name(chart);
+        EXPECT_EQ(checked.error().line, 7);
+      }
+    }
+  }
+  EXPECT_GT(refused,
+            10);  // negative counts and denominators, numerators above denominators, t <= 0
+}
+
 TEST(Qicharts2EdgeCases, FewerThanTwelvePointsAreNotRefused) {
   // "no refusal, no warning; limits computed from whatever is there": 10, 12, 11, 14, 13 ->
   // 12 -/+ 3 * 1.75 / 1.128 = 16.654255 / 7.345745. We add a short_phase warning (spc.md §4).

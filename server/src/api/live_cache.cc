@@ -178,9 +178,9 @@ std::optional<ValueProblem> CheckValue(spc::Chart chart, double value,
   row.time = 1;
   row.value = value;
   row.denominator = denominator.value_or(spc::kMissing);
-  const auto analysed = spc::Analyse(std::span<const spc::Row>(&row, 1), options);
-  if (analysed) return std::nullopt;
-  const spc::Error& error = analysed.error();
+  const auto checked = spc::CheckRow(row, options);
+  if (checked) return std::nullopt;
+  const spc::Error& error = checked.error();
   const bool about_denominator = error.code == spc::ErrorCode::kNegativeDenominator ||
                                  error.code == spc::ErrorCode::kNumeratorAboveDenominator;
   return ValueProblem{about_denominator ? "denominator" : "value", error.message};

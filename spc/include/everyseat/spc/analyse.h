@@ -12,6 +12,10 @@ namespace everyseat::spc {
 // Checks options that do not depend on the data (ranges, combinations).
 [[nodiscard]] Result<void> Validate(const Options& options);
 
+// Checks one row as Analyse checks each row (a negative count, a numerator above its
+// denominator, ...), without analysing anything. REQUIRES: Validate(options) succeeds.
+[[nodiscard]] Result<void> CheckRow(const Row& row, const Options& options);
+
 // Analyses the rows as one series. Fails on input the method cannot take (a repeated date on
 // an i chart, a negative denominator, ...), naming the row's line.
 [[nodiscard]] Result<Analysis> Analyse(std::span<const Row> rows, const Options& options);
