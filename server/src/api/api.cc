@@ -1,5 +1,6 @@
 // The API's shared steps: the store pool, authentication (session cookie with CSRF, or Bearer
 // token), authorisation through domain::Authorise, events to this node and the others.
+#include <pthread.h>
 #include <sodium.h>
 
 #include <chrono>
@@ -414,6 +415,7 @@ void Api::Impl::HousekeepingLoop() {
 }
 
 void Api::Impl::CheckpointLoop() {
+  pthread_setname_np(pthread_self(), "es-checkpoint");  // for top and perf
   // Often enough that the log stays a few megabytes under a full load of single observations.
   constexpr auto kCheckpointInterval = std::chrono::milliseconds(50);
   std::optional<api::StorePool::Lease> lease;
@@ -448,6 +450,9 @@ void Api::Stop() {
     impl_->stopping = true;
   }
   impl_->listen_cv.notify_all();
+  // The observations queued are written and their requests told (before the server that holds
+  // those requests goes: it is stopped first, and destroyed after).
+  impl_->groups.Stop();
   if (impl_->listener.joinable()) impl_->listener.join();
   if (impl_->housekeeper.joinable()) impl_->housekeeper.join();
   if (impl_->checkpointer.joinable()) impl_->checkpointer.join();

@@ -1,6 +1,8 @@
 // Group commit of single observations (group_commit.h).
 #include "group_commit.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <iterator>
 #include <string_view>
@@ -13,13 +15,16 @@ namespace everyseat::server::api {
 GroupCommit::GroupCommit(StorePool& pool, std::function<void(size_t)> on_group)
     : pool_(pool), on_group_(std::move(on_group)), writer_([this] { Run(); }) {}
 
-GroupCommit::~GroupCommit() {
+GroupCommit::~GroupCommit() { Stop(); }
+
+void GroupCommit::Stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   wake_.notify_one();
-  writer_.join();
+  std::lock_guard joining(join_mu_);
+  if (writer_.joinable()) writer_.join();
 }
 
 void GroupCommit::Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
@@ -56,6 +61,7 @@ store::Result<domain::Observation> GroupCommit::Append(const domain::Actor& acto
 }
 
 void GroupCommit::Run() {
+  pthread_setname_np(pthread_self(), "es-writer");  // for top and perf
   std::vector<Job> group;
   for (;;) {
     {

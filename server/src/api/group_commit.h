@@ -52,7 +52,7 @@ class GroupCommit {
   // `on_group` (may be empty) is called with each group's size once it is committed. Starts the
   // writer's thread.
   GroupCommit(StorePool& pool, std::function<void(size_t)> on_group);
-  // Writes what was submitted, then ends the thread.
+  // Stop()s.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
@@ -61,6 +61,10 @@ class GroupCommit {
   // (after `expect` is checked, when there is one); `done` is called once it is committed.
   void Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
               std::optional<Expect> expect, Done done);
+
+  // Writes what was submitted (telling each job), then ends the writer's thread; later jobs are
+  // told at once that the server is stopping (kUnavailable). Idempotent.
+  void Stop();
 
   // Stores one observation in the next group and waits for it.
   // REQUIRES: the thread holds no lease of the pool's writer.
@@ -87,6 +91,7 @@ class GroupCommit {
   std::condition_variable wake_;  // a job was queued, or the end
   std::vector<Job> queue_;        // guarded by mu_
   bool stopping_ = false;         // guarded by mu_
+  std::mutex join_mu_;            // Stop from two threads joins once
   std::thread writer_;            // started last
 };
 

@@ -91,6 +91,7 @@ class Router {
   // An asynchronous handler is called on an io thread and returns at once, without waiting for
   // anything (it hands the waiting to another thread, which later calls `finish`). A Finish that
   // is dropped without being called answers 500. The request outlives the call of `finish`.
+  // REQUIRES: every Finish is called or dropped before the Server is destroyed.
   using AsyncHandler = std::function<void(const Request&, Finish finish)>;
 
   struct Route {
