@@ -33,7 +33,8 @@ using nlohmann::json;
 namespace api {
 
 // Store connections, one per request in flight; made on demand and kept for reuse. On SQLite,
-// requests that write share one more connection, the writer, taken in turn (AcquireWriter).
+// the group commit (single observations and the notifications they raise) writes on one more
+// connection, the writer (AcquireWriter).
 class StorePool {
  public:
   StorePool(std::string url, store::StoreOptions options);
@@ -62,10 +63,10 @@ class StorePool {
   };
 
   [[nodiscard]] store::Result<Lease> Acquire();
-  // A connection for a request that writes. SQLite lets one writer in at a time, so these
-  // requests take turns on one connection: its page cache stays warm (another connection's commit
-  // empties a connection's cache) and none of them spins on the database's lock. PostgreSQL
-  // writes in parallel: a pooled connection, as Acquire.
+  // A connection for the group commit's writes. SQLite lets one writer in at a time, so they
+  // take turns on one connection: its page cache stays warm (another connection's commit empties
+  // a connection's cache) and none of them spins on the database's lock. PostgreSQL writes in
+  // parallel: a pooled connection, as Acquire.
   // REQUIRES: the thread holds no other writer lease.
   [[nodiscard]] store::Result<Lease> AcquireWriter();
   [[nodiscard]] const std::string& url() const { return url_; }
@@ -173,7 +174,8 @@ struct Api::Impl {
 
   ApiOptions options;
   api::StorePool pool;
-  api::GroupCommit groups{pool, options.on_group_commit};  // single observations (Record)
+  // Single observations (Record, RecordQuickly) and the notifications they raise (Signal).
+  api::GroupCommit groups{pool, options.on_group_commit};
   EventHub hub;
   api::LiveCache live;
 

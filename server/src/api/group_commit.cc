@@ -29,18 +29,42 @@ void GroupCommit::Stop() {
 
 void GroupCommit::Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
                          std::optional<Expect> expect, Done done) {
+  Enqueue({std::move(actor), org, std::move(input), std::move(expect), std::move(done)});
+}
+
+void GroupCommit::Enqueue(Job job) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back(
-          {std::move(actor), org, std::move(input), std::move(expect), std::move(done)});
+      queue_.push_back(std::move(job));
       if (queue_.size() == 1) wake_.notify_one();  // else the writer is awake already
       return;
     }
   }
+  TellStopping(job.done);
+}
+
+void GroupCommit::TellStopping(const Done& done) {
   done({tl::unexpected(
             store::StoreError{store::StoreErrorCode::kUnavailable, "the server is stopping", ""}),
         false});
+}
+
+store::Result<void> GroupCommit::Within(const std::function<void(store::Store&)>& work) {
+  std::mutex mu;
+  std::condition_variable told;
+  std::optional<store::Result<void>> result;
+  Job job;
+  job.work = &work;
+  job.done = [&](Outcome outcome) {
+    std::lock_guard lock(mu);  // as in Append
+    result = outcome.stored ? store::Result<void>() : tl::unexpected(outcome.stored.error());
+    told.notify_one();
+  };
+  Enqueue(std::move(job));
+  std::unique_lock lock(mu);
+  told.wait(lock, [&] { return result.has_value(); });
+  return std::move(*result);
 }
 
 store::Result<domain::Observation> GroupCommit::Append(const domain::Actor& actor,
@@ -77,7 +101,10 @@ void GroupCommit::Run() {
       }
     }
     std::vector<Outcome> outcomes = Write(group);
-    if (on_group_) on_group_(group.size());
+    if (on_group_) {
+      on_group_(static_cast<size_t>(std::count_if(
+          group.begin(), group.end(), [](const Job& job) { return job.work == nullptr; })));
+    }
     for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
     group.clear();
   }
@@ -119,6 +146,11 @@ std::vector<GroupCommit::Outcome> GroupCommit::Write(const std::vector<Job>& gro
     return *measure == expect.measure;
   };
   for (const Job& job : group) {
+    if (job.work != nullptr) {
+      (*job.work)(store);
+      outcomes.push_back({domain::Observation{}, false});  // told only whether the group commits
+      continue;
+    }
     if (job.expect && !holds(*job.expect)) {
       outcomes.push_back({tl::unexpected(store::StoreError{store::StoreErrorCode::kConflict,
                                                            "not as expected", ""}),

@@ -49,8 +49,8 @@ class GroupCommit {
   // Told the outcome on the writer's thread: it must be quick (hand any work on).
   using Done = std::function<void(Outcome)>;
 
-  // `on_group` (may be empty) is called with each group's size once it is committed. Starts the
-  // writer's thread.
+  // `on_group` (may be empty) is called with the number of observations in each group once it
+  // is committed. Starts the writer's thread.
   GroupCommit(StorePool& pool, std::function<void(size_t)> on_group);
   // Stop()s.
   ~GroupCommit();
@@ -72,6 +72,14 @@ class GroupCommit {
                                                           domain::OrgId org,
                                                           const domain::ObservationInput& input);
 
+  // Runs `work` on the writer's connection inside the next group's transaction (work that
+  // changes rows opens a scope of its own, as every Store write does, so its failure undoes only
+  // itself) and waits for the group to commit: the commit's failure, or success. Taking a place
+  // in the queue, the work waits for at most the group being written, where a lease of the
+  // writer could wait for several in a row.
+  // REQUIRES: as Append.
+  [[nodiscard]] store::Result<void> Within(const std::function<void(store::Store&)>& work);
+
  private:
   struct Job {
     domain::Actor actor;
@@ -79,7 +87,12 @@ class GroupCommit {
     domain::ObservationInput input;
     std::optional<Expect> expect;
     Done done;
+    const std::function<void(store::Store&)>* work = nullptr;  // Within: instead of an append
   };
+
+  void Enqueue(Job job);
+  // Tells `done` at once that the server is stopping.
+  static void TellStopping(const Done& done);
 
   void Run();  // the writer's thread
   // Writes `group` in one transaction: the outcome of each job, in order.

@@ -130,13 +130,16 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
     notification.kind = kind;
     notification.message = std::move(message);
     notification.detail_json = detail;
-    // On the writer's connection (SQLite): a second writer would spin on the lock while the
-    // observations' groups are written.
-    auto added = [&]() -> store::Result<std::optional<domain::Notification>> {
-      auto writer = pool.AcquireWriter();
-      if (!writer) return tl::unexpected(writer.error());
-      return (*writer)->AddNotification(caller.actor, notification);
-    }();
+    // In the next group of observations (a second writer would spin on SQLite's lock while
+    // the groups are written), answered once the group commits.
+    store::Result<std::optional<domain::Notification>> added =
+        tl::unexpected(store::StoreError{store::StoreErrorCode::kInternal, "not written", ""});
+    if (auto committed = groups.Within([&](store::Store& writer) {
+          added = writer.AddNotification(caller.actor, notification);
+        });
+        !committed) {
+      added = tl::unexpected(committed.error());
+    }
     if (!added) {
       options.error_log(
           DumpJson(json{{"level", "error"},
