@@ -108,23 +108,27 @@ std::string_view PathOf(std::string_view target) { return target.substr(0, targe
 // handler answers). A Finish dropped uncalled, or a handler that throws, completes with a
 // function that throws, so the request gets the server's 500 answer.
 template <class Completion>
-class FinishState : public std::enable_shared_from_this<FinishState<Completion>> {
+class FinishState {
  public:
   explicit FinishState(Completion completion)
-      : completion_(std::move(completion)), executor_(asio::get_associated_executor(completion_)) {}
+      : executor_(asio::get_associated_executor(completion)), completion_(std::move(completion)) {}
 
+  // Once. Gives up at once everything that refers to the server (its executor, the waiting
+  // coroutine): a Finish kept after it was called may outlive the server.
   void Complete(std::function<Response()> produce) {
-    if (done_.exchange(true)) return;  // once
-    asio::post(executor_,
-               [self = this->shared_from_this(), produce = std::move(produce)]() mutable {
-                 Completion completion = std::move(self->completion_);
+    if (done_.exchange(true)) return;
+    auto executor = std::move(*executor_);
+    executor_.reset();
+    asio::post(executor,
+               [completion = std::move(*completion_), produce = std::move(produce)]() mutable {
                  completion(std::move(produce));
                });
+    completion_.reset();
   }
 
  private:
-  Completion completion_;
-  asio::associated_executor_t<Completion> executor_;
+  std::optional<asio::associated_executor_t<Completion>> executor_;
+  std::optional<Completion> completion_;
   std::atomic<bool> done_{false};
 };
 
