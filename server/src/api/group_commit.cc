@@ -41,47 +41,39 @@ void GroupCommit::Enqueue(Job job) {
       return;
     }
   }
-  TellStopping(job.done);
+  job.done({tl::unexpected(store::StoreError{store::StoreErrorCode::kUnavailable,
+                                             "the server is stopping", ""}),
+            false});
 }
 
-void GroupCommit::TellStopping(const Done& done) {
-  done({tl::unexpected(
-            store::StoreError{store::StoreErrorCode::kUnavailable, "the server is stopping", ""}),
-        false});
-}
-
-store::Result<void> GroupCommit::Within(const std::function<void(store::Store&)>& work) {
+GroupCommit::Outcome GroupCommit::EnqueueAndWait(Job job) {
   std::mutex mu;
   std::condition_variable told;
-  std::optional<store::Result<void>> result;
-  Job job;
-  job.work = &work;
-  job.done = [&](Outcome outcome) {
-    std::lock_guard lock(mu);  // as in Append
-    result = outcome.stored ? store::Result<void>() : tl::unexpected(outcome.stored.error());
+  std::optional<Outcome> outcome;
+  job.done = [&](Outcome told_outcome) {
+    // Under the lock, so that this thread does not return (and end `told`) before it is told.
+    std::lock_guard lock(mu);
+    outcome = std::move(told_outcome);
     told.notify_one();
   };
   Enqueue(std::move(job));
   std::unique_lock lock(mu);
-  told.wait(lock, [&] { return result.has_value(); });
-  return std::move(*result);
+  told.wait(lock, [&] { return outcome.has_value(); });
+  return std::move(*outcome);
 }
 
 store::Result<domain::Observation> GroupCommit::Append(const domain::Actor& actor,
                                                        domain::OrgId org,
                                                        const domain::ObservationInput& input) {
-  std::mutex mu;
-  std::condition_variable told;
-  std::optional<store::Result<domain::Observation>> result;
-  Submit(actor, org, input, std::nullopt, [&](Outcome outcome) {
-    // Under the lock, so that this thread does not return (and end `told`) before it is told.
-    std::lock_guard lock(mu);
-    result = std::move(outcome.stored);
-    told.notify_one();
-  });
-  std::unique_lock lock(mu);
-  told.wait(lock, [&] { return result.has_value(); });
-  return std::move(*result);
+  return EnqueueAndWait({actor, org, input, std::nullopt, {}}).stored;
+}
+
+store::Result<void> GroupCommit::Within(const std::function<void(store::Store&)>& work) {
+  Job job;
+  job.work = &work;
+  const Outcome outcome = EnqueueAndWait(std::move(job));
+  if (!outcome.stored) return tl::unexpected(outcome.stored.error());
+  return {};
 }
 
 void GroupCommit::Run() {

@@ -90,9 +90,10 @@ class GroupCommit {
     const std::function<void(store::Store&)>* work = nullptr;  // Within: instead of an append
   };
 
+  // Queues the job; when stopping, tells it at once that the server is stopping.
   void Enqueue(Job job);
-  // Tells `done` at once that the server is stopping.
-  static void TellStopping(const Done& done);
+  // Queues the job (its `done` is replaced) and waits for its outcome.
+  [[nodiscard]] Outcome EnqueueAndWait(Job job);
 
   void Run();  // the writer's thread
   // Writes `group` in one transaction: the outcome of each job, in order.
