@@ -2051,12 +2051,25 @@ Result<void> SqlStore::RemoveWebhook(const Actor& actor, OrgId org, TeamId team)
 
 Result<std::vector<domain::WebhookDelivery>> SqlStore::ClaimDeliveries(int64_t now, int limit,
                                                                        int64_t lease_seconds) {
+  if (lease_seconds <= 0) {
+    return Fail(StoreErrorCode::kInvalid, "lease_seconds is not positive", "lease_seconds");
+  }
+  if (limit <= 0) return std::vector<domain::WebhookDelivery>();
+  // Most looks find nothing due. Looking first in a read takes no lock from writers (SQLite lets
+  // one write at a time: an idle outbox polled in write transactions would keep taking the lock
+  // from the observations' writer).
+  auto due = InRead([&]() -> Result<bool> {
+    auto r =
+        Q("SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= "
+          "$1 AND (lease_until IS NULL OR lease_until <= $1) LIMIT 1",
+          {now});
+    if (!r) return tl::unexpected(r.error());
+    return !r->empty();
+  });
+  if (!due) return tl::unexpected(due.error());
+  if (!*due) return std::vector<domain::WebhookDelivery>();
   return InWrite([&]() -> Result<std::vector<domain::WebhookDelivery>> {
-    if (lease_seconds <= 0) {
-      return Fail(StoreErrorCode::kInvalid, "lease_seconds is not positive", "lease_seconds");
-    }
     std::vector<domain::WebhookDelivery> out;
-    if (limit <= 0) return out;
     const std::string sql =
         "UPDATE webhook_deliveries SET lease_until = $2 WHERE id IN (SELECT id FROM "
         "webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 AND "

@@ -399,6 +399,32 @@ TEST_P(NotificationTest, ReplacingOrRemovingTheWebhookRedirectsOrStopsPendingDel
   EXPECT_TRUE(Must(store_->ClaimDeliveries(now_, 10, 60)).empty());
 }
 
+// The webhook dispatcher looks at the outbox often (every half second, and after every
+// notification). With nothing due, a look takes no write lock: on SQLite, which lets one
+// connection write at a time, it would otherwise wait for (and then hold up) the writer of
+// observations.
+TEST_P(NotificationTest, ALookAtAnOutboxWithNothingDueDoesNotWaitForAWriter) {
+  Must(store_->SetWebhook(admin_, org_, ward_.id, "https://hooks.example/in"));
+  StoreOptions options;
+  options.clock = [this] { return now_; };
+  options.busy_timeout_ms = 100;
+  auto opened = Store::Open(db_->url(), options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  std::unique_ptr<Store> dispatcher = std::move(*opened);
+  {
+    auto tx = Must(store_->Begin());  // another connection writes, and holds its lock
+    Add(Input(falls_, "2024-03-04"));
+    const auto claimed = dispatcher->ClaimDeliveries(now_, 10, 60);
+    ASSERT_TRUE(claimed) << claimed.error().message;
+    EXPECT_TRUE(claimed->empty());  // the delivery queued in the open transaction is not seen
+    Must(tx.Commit());
+  }
+  // Once committed, the delivery is due and claimed (a write).
+  const auto claimed = Must(dispatcher->ClaimDeliveries(now_, 10, 60));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_TRUE(Must(dispatcher->ClaimDeliveries(now_, 10, 60)).empty());  // leased
+}
+
 TEST_P(NotificationTest, DeliveriesAreClaimedLeasedRetriedAndGivenUp) {
   Must(store_->SetWebhook(admin_, org_, ward_.id, "https://hooks.example/in"));
   const int64_t t0 = now_;
