@@ -134,14 +134,19 @@ struct PointColumns {
 // numbers, four integers and three names.
 constexpr size_t kPointRoom = 400 + 9 * kNumberRoom + 4 * 24 + 3 * 40;
 
-// Appends one point, after a comma unless it is the first.
-void AppendPoint(const spc::Point& pt, bool first, const AnalysisTexts& texts,
-                 PointColumns& columns, TextBuffer& buffer) {
-  const std::string_view date = At(texts.dates, pt.row);
-  const std::string_view note = At(texts.notes, pt.row);
-  char* p = buffer.Room(kPointRoom + StringRoom(date) + StringRoom(note));
+// Appends one point, after a comma unless it is the first; with "index" first when it is not
+// negative.
+void AppendPoint(const spc::Point& pt, bool first, std::string_view date, std::string_view note,
+                 int64_t index, PointColumns& columns, TextBuffer& buffer) {
+  char* p = buffer.Room(kPointRoom + 32 + StringRoom(date) + StringRoom(note));
   if (!first) *p++ = ',';
-  p = Put(p, "{\"date\":");
+  *p++ = '{';
+  if (index >= 0) {
+    p = Put(p, "\"index\":");
+    p = PutInt(p, index);
+    *p++ = ',';
+  }
+  p = Put(p, "\"date\":");
   p = PutText(p, date);
   p = Put(p, ",\"value\":");
   p = columns.value.Put(p, pt.value, "null");
@@ -189,6 +194,24 @@ void AppendPoint(const spc::Point& pt, bool first, const AnalysisTexts& texts,
   p = PutText(p, note);
   *p++ = '}';
   buffer.Commit(p);
+}
+
+// Room: 200 + StringRoom(summary.reading).
+char* PutSummary(char* p, const spc::Summary& summary) {
+  p = Put(p, "{\"variation_icon\":\"");
+  p = Put(p, spc::Name(summary.variation));
+  p = Put(p, "\",\"assurance_icon\":\"");
+  p = Put(p, spc::Name(summary.assurance));
+  p = Put(p, "\",\"special_cause_improvement\":");
+  p = PutInt(p, summary.improvement);
+  p = Put(p, ",\"special_cause_concern\":");
+  p = PutInt(p, summary.concern);
+  p = Put(p, ",\"special_cause_neutral\":");
+  p = PutInt(p, summary.neutral);
+  p = Put(p, ",\"reading\":");
+  p = PutString(p, summary.reading);
+  *p++ = '}';
+  return p;
 }
 
 void AppendPhase(const spc::Phase& phase, const spc::Analysis& analysis, const AnalysisTexts& texts,
@@ -253,6 +276,18 @@ void NumberText::Append(double value, std::string_view missing, std::string& out
   out.append(text_, size_);
 }
 
+void AppendPointJson(const spc::Point& point, std::string_view date, std::string_view note,
+                     std::optional<size_t> index, std::string& out) {
+  TextBuffer buffer(out);
+  PointColumns columns;
+  AppendPoint(point, true, date, note, index ? static_cast<int64_t>(*index) : -1, columns, buffer);
+}
+
+void AppendSummaryJson(const spc::Summary& summary, std::string& out) {
+  TextBuffer buffer(out);
+  buffer.Commit(PutSummary(buffer.Room(200 + StringRoom(summary.reading)), summary));
+}
+
 void AppendJsonString(std::string_view text, std::string& out) {
   TextBuffer buffer(out);
   buffer.Commit(PutString(buffer.Room(StringRoom(text)), text));
@@ -279,28 +314,19 @@ void AppendAnalysisJson(const spc::Analysis& analysis, const AnalysisTexts& text
   buffer.Commit(p);
   PointColumns columns;
   for (size_t i = 0; i < analysis.points.size(); ++i) {
-    AppendPoint(analysis.points[i], i == 0, texts, columns, buffer);
+    const spc::Point& point = analysis.points[i];
+    AppendPoint(point, i == 0, At(texts.dates, point.row), At(texts.notes, point.row), -1, columns,
+                buffer);
   }
   buffer.Commit(Put(buffer.Room(16), "],\"phases\":["));
   for (size_t i = 0; i < analysis.phases.size(); ++i) {
     if (i > 0) buffer.Commit(Put(buffer.Room(1), ","));
     AppendPhase(analysis.phases[i], analysis, texts, buffer);
   }
-  const spc::Summary& summary = analysis.summary;
-  p = buffer.Room(400 + StringRoom(summary.reading));
-  p = Put(p, "],\"summary\":{\"variation_icon\":\"");
-  p = Put(p, spc::Name(summary.variation));
-  p = Put(p, "\",\"assurance_icon\":\"");
-  p = Put(p, spc::Name(summary.assurance));
-  p = Put(p, "\",\"special_cause_improvement\":");
-  p = PutInt(p, summary.improvement);
-  p = Put(p, ",\"special_cause_concern\":");
-  p = PutInt(p, summary.concern);
-  p = Put(p, ",\"special_cause_neutral\":");
-  p = PutInt(p, summary.neutral);
-  p = Put(p, ",\"reading\":");
-  p = PutString(p, summary.reading);
-  p = Put(p, "},\"warnings\":[");
+  p = buffer.Room(400 + StringRoom(analysis.summary.reading));
+  p = Put(p, "],\"summary\":");
+  p = PutSummary(p, analysis.summary);
+  p = Put(p, ",\"warnings\":[");
   buffer.Commit(p);
   for (size_t i = 0; i < analysis.warnings.size(); ++i) {
     const spc::Warning& warning = analysis.warnings[i];

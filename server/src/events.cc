@@ -99,9 +99,14 @@ EventHub::~EventHub() { Close(); }
 
 uint64_t EventHub::Publish(std::string_view name, const nlohmann::json& data,
                            std::vector<std::string> topics) {
+  return Publish(name, DumpJson(data), std::move(topics));
+}
+
+uint64_t EventHub::Publish(std::string_view name, std::string data,
+                           std::vector<std::string> topics) {
   auto event = std::make_shared<Event>();
   event->name = IsEventName(name) ? std::string(name) : std::string("message");
-  event->data = DumpJson(data);
+  event->data = std::move(data);
   event->topics = std::move(topics);
 
   std::vector<std::shared_ptr<Subscription::Queue>> to_wake;

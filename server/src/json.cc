@@ -181,10 +181,14 @@ Response ProblemResponse(const Problem& problem) {
 }
 
 Response JsonResponse(int status, const json& body) {
+  return JsonTextResponse(status, DumpJson(body));
+}
+
+Response JsonTextResponse(int status, std::string body) {
   Response response;
   response.status = status;
   response.content_type = "application/json";
-  response.body = DumpJson(body);
+  response.body = std::move(body);
   return response;
 }
 

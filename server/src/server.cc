@@ -103,10 +103,12 @@ double MillisecondsSince(Clock::time_point start) {
 // The path part of a request-target, for the access log.
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
-// Calls an asynchronous handler and completes (on the awaiting coroutine's executor) with what it
-// passes to its Finish: a function making the response, or an empty one (the route's synchronous
-// handler answers). A Finish dropped uncalled, or a handler that throws, completes with a
-// function that throws, so the request gets the server's 500 answer.
+// Calls an asynchronous handler and completes (on the awaiting coroutine's executor) with the
+// response made by the function it passes to its Finish, called at once on the thread that calls
+// the Finish (so no other thread is woken in between); or with nothing when it passes an empty
+// function (the route's synchronous handler answers). A producer that throws, a Finish dropped
+// uncalled, or a handler that throws completes with the exception, so the request gets the
+// server's 500 answer.
 template <class Completion>
 class FinishState {
  public:
@@ -119,11 +121,21 @@ class FinishState {
     if (done_.exchange(true)) return;
     auto executor = std::move(*executor_);
     executor_.reset();
-    asio::post(executor,
-               [completion = std::move(*completion_), produce = std::move(produce)]() mutable {
-                 completion(std::move(produce));
-               });
+    auto completion = std::move(*completion_);
     completion_.reset();
+    std::exception_ptr error;
+    std::optional<Response> response;
+    if (produce) {
+      try {
+        response = produce();
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    asio::post(executor, [completion = std::move(completion), error,
+                          response = std::move(response)]() mutable {
+      completion(error, std::move(response));
+    });
   }
 
  private:
@@ -139,7 +151,7 @@ std::function<Response()> Throwing(std::exception_ptr error) {
 template <class CompletionToken>
 auto AsyncFinish(const Router::AsyncHandler& handler, const Request& request,
                  CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(std::function<Response()>)>(
+  return asio::async_initiate<CompletionToken, void(std::exception_ptr, std::optional<Response>)>(
       [&handler, &request](auto completion) {
         using State = FinishState<decltype(completion)>;
         auto state = std::make_shared<State>(std::move(completion));
@@ -474,20 +486,23 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> c) {
     failed.detail = "the server failed to handle the request";
     try {
       // An asynchronous route is called here, on the io thread; the function it finishes with
-      // (or, failing that, its synchronous handler) runs on a handler thread, as every other
-      // route's handler does.
+      // runs on the thread that finishes, and its synchronous handler (when it declines) on a
+      // handler thread, as every other route's handler does.
       const Router::Route* route = router_.MatchAsync(request);
-      std::function<Response()> produce;
+      std::optional<Response> produced;
       if (route != nullptr) {
-        produce = co_await AsyncFinish(route->async, request, asio::use_awaitable);
+        produced = co_await AsyncFinish(route->async, request, asio::use_awaitable);
       }
-      response = co_await asio::co_spawn(
-          handlers_,
-          [this, &request, route, &produce]() -> asio::awaitable<Response> {
-            if (produce) co_return produce();
-            co_return route != nullptr ? route->handler(request) : router_.Handle(request);
-          },
-          asio::use_awaitable);
+      if (produced) {
+        response = std::move(*produced);
+      } else {
+        response = co_await asio::co_spawn(
+            handlers_,
+            [this, &request, route]() -> asio::awaitable<Response> {
+              co_return route != nullptr ? route->handler(request) : router_.Handle(request);
+            },
+            asio::use_awaitable);
+      }
     } catch (const std::exception& e) {
       LogError(request.method + " " + request.path + ": handler failed: " + e.what());
       response = ProblemResponse(failed);

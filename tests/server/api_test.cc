@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -531,6 +532,50 @@ TEST_P(ApiTest, ASpecialCauseNotifiesTheOwningTeamOnceAndIsMarkedSeenPerPerson) 
   const Who lead = SignIn("lead@test.nhs.uk");
   EXPECT_EQ(Call(lead, "GET", "/api/v1/notifications?unseen=true").body["notifications"].size(),
             mine.body["notifications"].size());
+}
+
+// An API token's observations after its first are answered without a waiting thread (the
+// group commit's answering thread); a point that signals there has its notification written in a
+// later group, and is answered with it, after its own event.
+TEST_P(ApiTest, ATokensSpecialCauseIsAnsweredWithItsNotificationAfterItsEvent) {
+  const Who nurse = SignIn("nurse@test.nhs.uk");
+  const Who feed = TokenFor(team_a_);
+  auto events = std::make_unique<HttpClient>(port(), std::chrono::milliseconds(2000));
+  events->Send("GET /api/v1/events?measure=" + std::to_string(measure_a_.value) +
+               " HTTP/1.1\r\nHost: x\r\nCookie: everyseat_session=" + nurse.cookie + "\r\n\r\n");
+  const auto head = events->ReadHead();
+  ASSERT_TRUE(head && head->status == 200);
+  ASSERT_TRUE(Eventually([&] { return api_->hub().subscribers() == 1; }));
+
+  ApiReply last;
+  PlantSpecialCause(*this, feed, measure_a_, &last);
+  ASSERT_EQ(last.status, 201) << last.text;
+  EXPECT_EQ(last.body["point"]["rule"], "outside_limits");
+  ASSERT_GE(last.body["signals"].size(), 1u) << last.text;
+  EXPECT_EQ(last.body["signals"][0]["kind"], "special_cause");
+  EXPECT_EQ(last.body["signals"][0]["period"], Day(20));
+  EXPECT_EQ(last.body["signals"][0]["team"], team_a_.value);
+  const ApiReply mine = Call(nurse, "GET", "/api/v1/notifications?unseen=true");
+  ASSERT_EQ(mine.status, 200) << mine.text;
+  std::set<int64_t> listed;
+  std::set<int64_t> answered;
+  for (const json& n : mine.body["notifications"]) listed.insert(n["id"].get<int64_t>());
+  for (const json& n : last.body["signals"]) answered.insert(n["id"].get<int64_t>());
+  EXPECT_EQ(listed, answered);
+
+  // The stream: the 21 observations, each in turn, then the signal after the last one.
+  for (int day = 0; day <= 20; ++day) {
+    const auto event = events->ReadEvent();
+    ASSERT_TRUE(event) << "day " << day;
+    ASSERT_EQ(event->event, "observation") << event->data;
+    EXPECT_EQ(json::parse(event->data)["period"], Day(day));
+  }
+  for (const json& told : last.body["signals"]) {
+    const auto signal = events->ReadEvent();
+    ASSERT_TRUE(signal);
+    EXPECT_EQ(signal->event, "signal");
+    EXPECT_EQ(json::parse(signal->data)["id"], told["id"]);
+  }
 }
 
 TEST_P(ApiTest, ATeamWebhookGetsADeliveryForEachNotification) {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "context.h"
+#include "everyseat/codec/analysis_json.h"
 #include "everyseat/domain/secrets.h"
 #include "everyseat/server/static_files.h"
 
@@ -289,16 +290,37 @@ Outcome<domain::Measure> Api::Impl::MeasureParam(store::Store& store, const Call
 
 void Api::Impl::Broadcast(store::Store& store, std::string_view name, const json& data,
                           std::vector<std::string> topics) {
+  const bool object = data.is_object();
+  Broadcast(store, name, DumpJson(data), object ? data.value("measure", int64_t{0}) : 0,
+            object ? data.value("team", int64_t{0}) : 0, std::move(topics));
+}
+
+void Api::Impl::Broadcast(store::Store& store, std::string_view name, std::string data,
+                          int64_t measure, int64_t team, std::vector<std::string> topics) {
+  if (store.Engine() != "postgresql") {
+    hub.Publish(name, std::move(data), std::move(topics));
+    return;
+  }
   hub.Publish(name, data, topics);
-  if (store.Engine() != "postgresql") return;
-  json message = {{"node", options.node_id}, {"name", name}, {"data", data}, {"topics", topics}};
-  std::string payload = DumpJson(message);
+  // {"node":..,"name":..,"data":..,"topics":[..]}, as ListenLoop reads it on the other nodes.
+  const auto message = [&](std::string_view data_text) {
+    std::string payload = "{\"node\":";
+    codec::AppendJsonString(options.node_id, payload);
+    payload += ",\"name\":";
+    codec::AppendJsonString(name, payload);
+    payload.append(",\"data\":").append(data_text).append(",\"topics\":[");
+    for (size_t i = 0; i < topics.size(); ++i) {
+      if (i > 0) payload += ',';
+      codec::AppendJsonString(topics[i], payload);
+    }
+    payload += "]}";
+    return payload;
+  };
+  std::string payload = message(data);
   if (payload.size() > 7000) {
     // Too large for one NOTIFY: the other nodes are told to reload the measure instead.
-    message["data"] = json{{"measure", data.value("measure", 0)},
-                           {"team", data.value("team", 0)},
-                           {"truncated", true}};
-    payload = DumpJson(message);
+    payload = message("{\"measure\":" + std::to_string(measure) +
+                      ",\"team\":" + std::to_string(team) + ",\"truncated\":true}");
   }
   if (auto sent = store.Publish(payload); !sent) {
     options.error_log(DumpJson(

@@ -136,6 +136,8 @@ using Outcome = tl::expected<T, Refusal>;
 [[nodiscard]] json ToJson(const domain::Person& person);
 [[nodiscard]] json ToJson(const domain::Measure& measure);
 [[nodiscard]] json ToJson(const domain::Observation& observation);
+// ToJson(observation) appended as text (the answer to a new observation is made without a tree).
+void AppendJson(const domain::Observation& observation, std::string& out);
 [[nodiscard]] json ToJson(const domain::Annotation& annotation);
 [[nodiscard]] json ToJson(const domain::Notification& notification);
 [[nodiscard]] json ToJson(const store::ApiToken& token);
@@ -237,6 +239,10 @@ struct Api::Impl {
   // Publishes an event here and to the other nodes.
   void Broadcast(store::Store& store, std::string_view name, const json& data,
                  std::vector<std::string> topics);
+  // The same with the data written as JSON text (an object); when it is too large for one
+  // message to the other nodes, they are sent {measure, team, truncated: true} instead.
+  void Broadcast(store::Store& store, std::string_view name, std::string data, int64_t measure,
+                 int64_t team, std::vector<std::string> topics);
 
   // --- Steps shared by the API and the pages.
 
@@ -259,19 +265,31 @@ struct Api::Impl {
 
   // Records observations of `measure` (already authorised): stores them (all or none), extends
   // the live series, publishes the events and makes the notifications. The answer of
-  // POST /api/v1/measures/{id}/observations.
-  [[nodiscard]] api::Outcome<json> Record(store::Store& store, const api::Caller& caller,
-                                          const domain::Measure& measure,
-                                          std::vector<domain::ObservationInput> inputs, bool batch);
+  // POST /api/v1/measures/{id}/observations, as JSON text.
+  [[nodiscard]] api::Outcome<std::string> Record(store::Store& store, const api::Caller& caller,
+                                                 const domain::Measure& measure,
+                                                 std::vector<domain::ObservationInput> inputs,
+                                                 bool batch);
   // The rest of Record once the observations are stored, with state.mu held: the live series
   // extended (or reloaded: always when `reload`, else when a period came late), the answer, the
   // events and the notifications. `stored` is the single observation (none for a batch).
-  [[nodiscard]] api::Outcome<json> Extend(store::Store& store, const api::Caller& caller,
-                                          const domain::Measure& measure, api::SeriesState& state,
-                                          size_t written,
-                                          const std::optional<domain::Observation>& stored,
-                                          const std::vector<domain::Observation>& appended,
-                                          bool reload);
+  // It answers without its closing "signals": the notifications the new point calls for,
+  // not yet stored (Notify stores them and says which are new; WithSignals closes the answer).
+  struct Extended {
+    std::string answer;
+    std::vector<domain::Notification> notifications;
+  };
+  [[nodiscard]] api::Outcome<Extended> Extend(store::Store& store, const domain::Measure& measure,
+                                              api::SeriesState& state, size_t written,
+                                              const std::optional<domain::Observation>& stored,
+                                              const std::vector<domain::Observation>& appended,
+                                              bool reload);
+  // An answer of Extend with its "signals" (a JSON array) and closing brace.
+  [[nodiscard]] static std::string WithSignals(std::string answer, const json& signals);
+  // The rest of RecordQuickly once the observation is stored, on the group commit's answering
+  // thread: Extend, and the answer once the notifications (if any) are stored.
+  void Answer(api::Caller caller, domain::Measure measure, domain::Observation stored,
+              Router::Finish finish);
   // POST /api/v1/measures/{id}/observations without waiting on a thread (the route's
   // asynchronous handler): a single observation from an API token that authenticated before, on
   // a measure whose series is in memory, is checked from memory and handed to the group commit
@@ -299,9 +317,22 @@ struct Api::Impl {
                                                             const domain::Measure& measure);
   // The notifications for the point at `index` after an update: a special-cause point, or a
   // change of variation or assurance icon from what it was `before` (the first icons of a series
-  // that had none are not a change). Failures are logged: the observation is already stored.
-  json Signal(store::Store& store, const api::Caller& caller, const domain::Measure& measure,
-              api::SeriesState& state, size_t index, const std::optional<spc::Summary>& before);
+  // that had none are not a change). Not stored yet.
+  [[nodiscard]] std::vector<domain::Notification> Signals(
+      const domain::Measure& measure, const api::SeriesState& state, size_t index,
+      const std::optional<spc::Summary>& before);
+  // Stores them on the group commit's writer connection: each one's result in `added`.
+  void AddNotifications(store::Store& writer, const api::Caller& caller,
+                        const std::vector<domain::Notification>& notifications,
+                        std::vector<store::Result<std::optional<domain::Notification>>>& added);
+  // Once their group is `committed`: each new notification published ("signal") and handed to
+  // on_notification, failures logged (the observation is stored already); the new ones' JSON.
+  json Announce(store::Store& store, const domain::Measure& measure,
+                const store::Result<void>& committed,
+                std::vector<store::Result<std::optional<domain::Notification>>> added);
+  // AddNotifications in the next group, waiting for it, then Announce.
+  json Notify(store::Store& store, const api::Caller& caller, const domain::Measure& measure,
+              const std::vector<domain::Notification>& notifications);
 
   // The routes, by area (each in its own file).
   void AddSessionRoutes(Router& router);

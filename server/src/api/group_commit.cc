@@ -13,7 +13,10 @@
 namespace everyseat::server::api {
 
 GroupCommit::GroupCommit(StorePool& pool, std::function<void(size_t)> on_group)
-    : pool_(pool), on_group_(std::move(on_group)), writer_([this] { Run(); }) {}
+    : pool_(pool),
+      on_group_(std::move(on_group)),
+      answerer_([this] { Answer(); }),
+      writer_([this] { Run(); }) {}
 
 GroupCommit::~GroupCommit() { Stop(); }
 
@@ -25,6 +28,12 @@ void GroupCommit::Stop() {
   wake_.notify_one();
   std::lock_guard joining(join_mu_);
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(answers_mu_);
+    answers_end_ = true;
+  }
+  answers_wake_.notify_one();
+  if (answerer_.joinable()) answerer_.join();
 }
 
 void GroupCommit::Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
@@ -50,6 +59,7 @@ GroupCommit::Outcome GroupCommit::EnqueueAndWait(Job job) {
   std::mutex mu;
   std::condition_variable told;
   std::optional<Outcome> outcome;
+  job.waiting = true;
   job.done = [&](Outcome told_outcome) {
     // Under the lock, so that this thread does not return (and end `told`) before it is told.
     std::lock_guard lock(mu);
@@ -70,15 +80,27 @@ store::Result<domain::Observation> GroupCommit::Append(const domain::Actor& acto
 
 store::Result<void> GroupCommit::Within(const std::function<void(store::Store&)>& work) {
   Job job;
-  job.work = &work;
+  job.work = std::cref(work);
   const Outcome outcome = EnqueueAndWait(std::move(job));
   if (!outcome.stored) return tl::unexpected(outcome.stored.error());
   return {};
 }
 
+void GroupCommit::WithinThen(std::function<void(store::Store&)> work,
+                             std::function<void(store::Result<void>)> then) {
+  Job job;
+  job.work = std::move(work);
+  job.done = [then = std::move(then)](Outcome outcome) {
+    if (!outcome.stored) return then(tl::unexpected(outcome.stored.error()));
+    then({});
+  };
+  Enqueue(std::move(job));
+}
+
 void GroupCommit::Run() {
   pthread_setname_np(pthread_self(), "es-writer");  // for top and perf
   std::vector<Job> group;
+  std::vector<std::pair<Done, Outcome>> told;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -94,11 +116,42 @@ void GroupCommit::Run() {
     }
     std::vector<Outcome> outcomes = Write(group);
     if (on_group_) {
-      on_group_(static_cast<size_t>(std::count_if(
-          group.begin(), group.end(), [](const Job& job) { return job.work == nullptr; })));
+      on_group_(static_cast<size_t>(
+          std::count_if(group.begin(), group.end(), [](const Job& job) { return !job.work; })));
     }
-    for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (group[i].waiting) {
+        group[i].done(std::move(outcomes[i]));  // only wakes its thread
+      } else {
+        told.emplace_back(std::move(group[i].done), std::move(outcomes[i]));
+      }
+    }
     group.clear();
+    if (!told.empty()) {
+      bool was_empty = false;
+      {
+        std::lock_guard lock(answers_mu_);
+        was_empty = answers_.empty();
+        std::move(told.begin(), told.end(), std::back_inserter(answers_));
+      }
+      told.clear();
+      if (was_empty) answers_wake_.notify_one();  // else the answerer is awake already
+    }
+  }
+}
+
+void GroupCommit::Answer() {
+  pthread_setname_np(pthread_self(), "es-answers");
+  std::vector<std::pair<Done, Outcome>> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(answers_mu_);
+      answers_wake_.wait(lock, [this] { return answers_end_ || !answers_.empty(); });
+      if (answers_.empty()) return;  // the end, and the writer has told everything
+      batch.swap(answers_);
+    }
+    for (auto& [done, outcome] : batch) done(std::move(outcome));
+    batch.clear();
   }
 }
 
@@ -138,8 +191,8 @@ std::vector<GroupCommit::Outcome> GroupCommit::Write(const std::vector<Job>& gro
     return *measure == expect.measure;
   };
   for (const Job& job : group) {
-    if (job.work != nullptr) {
-      (*job.work)(store);
+    if (job.work) {
+      job.work(store);
       outcomes.push_back({domain::Observation{}, false});  // told only whether the group commits
       continue;
     }

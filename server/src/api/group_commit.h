@@ -46,11 +46,15 @@ class GroupCommit {
     store::Result<domain::Observation> stored;
     bool unexpected = false;  // the Expect did not hold (or could not be read): nothing written
   };
-  // Told the outcome on the writer's thread: it must be quick (hand any work on).
+  // What Submit's caller is told, on the group commit's answering thread: one thread that is
+  // handed each committed group's outcomes at once (one wake per group, not one per
+  // observation) and tells them in order, while the writer goes on with the next group. It may
+  // make the answer there, but should not wait for a group (use WithinThen, not Within): no other
+  // outcome is told meanwhile.
   using Done = std::function<void(Outcome)>;
 
   // `on_group` (may be empty) is called with the number of observations in each group once it
-  // is committed. Starts the writer's thread.
+  // is committed. Starts the writer's and the answering threads.
   GroupCommit(StorePool& pool, std::function<void(size_t)> on_group);
   // Stop()s.
   ~GroupCommit();
@@ -62,8 +66,8 @@ class GroupCommit {
   void Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
               std::optional<Expect> expect, Done done);
 
-  // Writes what was submitted (telling each job), then ends the writer's thread; later jobs are
-  // told at once that the server is stopping (kUnavailable). Idempotent.
+  // Writes what was submitted and tells each job, then ends both threads; later jobs are told at
+  // once that the server is stopping (kUnavailable). Idempotent.
   void Stop();
 
   // Stores one observation in the next group and waits for it.
@@ -79,6 +83,10 @@ class GroupCommit {
   // writer could wait for several in a row.
   // REQUIRES: as Append.
   [[nodiscard]] store::Result<void> Within(const std::function<void(store::Store&)>& work);
+  // The same without waiting: `then` is told whether the group committed, on the answering
+  // thread (as Submit's `done`).
+  void WithinThen(std::function<void(store::Store&)> work,
+                  std::function<void(store::Result<void>)> then);
 
  private:
   struct Job {
@@ -87,7 +95,8 @@ class GroupCommit {
     domain::ObservationInput input;
     std::optional<Expect> expect;
     Done done;
-    const std::function<void(store::Store&)>* work = nullptr;  // Within: instead of an append
+    std::function<void(store::Store&)> work = {};  // Within: instead of an append
+    bool waiting = false;  // EnqueueAndWait's: told on the writer's thread, which it waits for
   };
 
   // Queues the job; when stopping, tells it at once that the server is stopping.
@@ -95,7 +104,8 @@ class GroupCommit {
   // Queues the job (its `done` is replaced) and waits for its outcome.
   [[nodiscard]] Outcome EnqueueAndWait(Job job);
 
-  void Run();  // the writer's thread
+  void Run();     // the writer's thread
+  void Answer();  // the answering thread
   // Writes `group` in one transaction: the outcome of each job, in order.
   [[nodiscard]] std::vector<Outcome> Write(const std::vector<Job>& group);
 
@@ -105,8 +115,13 @@ class GroupCommit {
   std::condition_variable wake_;  // a job was queued, or the end
   std::vector<Job> queue_;        // guarded by mu_
   bool stopping_ = false;         // guarded by mu_
-  std::mutex join_mu_;            // Stop from two threads joins once
-  std::thread writer_;            // started last
+  std::mutex answers_mu_;
+  std::condition_variable answers_wake_;           // outcomes to tell, or the end
+  std::vector<std::pair<Done, Outcome>> answers_;  // guarded by answers_mu_
+  bool answers_end_ = false;                       // guarded by answers_mu_
+  std::mutex join_mu_;                             // Stop from two threads joins once
+  std::thread answerer_;
+  std::thread writer_;  // started last
 };
 
 }  // namespace everyseat::server::api

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "context.h"
+#include "everyseat/codec/analysis_json.h"
 
 namespace everyseat::server::api {
 
@@ -51,16 +52,35 @@ json ToJson(const domain::Measure& measure) {
               {"created_at", measure.created_at}};
 }
 
+void AppendJson(const domain::Observation& observation, std::string& out) {
+  codec::NumberText number;
+  out.append("{\"id\":").append(std::to_string(observation.id.value));
+  out.append(",\"measure\":").append(std::to_string(observation.measure.value));
+  out.append(",\"period\":");
+  codec::AppendJsonString(observation.period, out);
+  out.append(",\"value\":");
+  number.Append(observation.value, "null", out);
+  out.append(",\"denominator\":");
+  if (observation.denominator) {
+    number.Append(*observation.denominator, "null", out);
+  } else {
+    out.append("null");
+  }
+  out.append(",\"version\":").append(std::to_string(observation.version));
+  out.append(",\"superseded\":").append(observation.superseded ? "true" : "false");
+  out.append(",\"entered_by\":{\"person\":");
+  const auto& person = observation.entered_by.person;
+  out.append(person ? std::to_string(person->value) : std::string("null"));
+  out.append(",\"label\":");
+  codec::AppendJsonString(observation.entered_by.label, out);
+  out.append("},\"entered_at\":").append(std::to_string(observation.entered_at));
+  out.push_back('}');
+}
+
 json ToJson(const domain::Observation& observation) {
-  return json{{"id", observation.id.value},
-              {"measure", observation.measure.value},
-              {"period", observation.period},
-              {"value", observation.value},
-              {"denominator", NumberOrNull(observation.denominator)},
-              {"version", observation.version},
-              {"superseded", observation.superseded},
-              {"entered_by", ActorJson(observation.entered_by)},
-              {"entered_at", observation.entered_at}};
+  std::string text;
+  AppendJson(observation, text);
+  return json::parse(text);
 }
 
 json ToJson(const domain::Annotation& annotation) {

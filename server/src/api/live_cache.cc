@@ -14,9 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-json Number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
-json NameOrNull(std::string_view name) { return name.empty() ? json(nullptr) : json(name); }
-
 // The text of the note and PDSA annotations of one period, joined by "; ".
 std::string NoteFor(const std::vector<domain::Annotation>& annotations, int64_t period_start) {
   std::string text;
@@ -123,42 +120,23 @@ size_t IndexOf(const SeriesState& state, std::string_view period) {
   return index;
 }
 
-json PointJson(const SeriesState& state, size_t index) {
+void AppendPointJson(const SeriesState& state, size_t index, std::string& out) {
   const spc::Point& p = state.series->analysis().points.at(index);
-  json window = nullptr;
-  if (p.window_first >= 0) window = json::array({p.window_first, p.window_last});
+  const std::string_view date = p.row < state.dates.size() ? state.dates[p.row] : "";
   const std::string_view note = p.row < state.notes.size() ? state.notes[p.row] : "";
-  return json{
-      {"index", index},
-      {"date", p.row < state.dates.size() ? json(state.dates[p.row]) : json(nullptr)},
-      {"value", Number(p.value)},
-      {"numerator", Number(p.numerator)},
-      {"denominator", Number(p.denominator)},
-      {"phase", p.phase},
-      {"centre", Number(p.centre)},
-      {"lower", Number(p.lower)},
-      {"upper", Number(p.upper)},
-      {"lower_2sigma", Number(p.lower_2sigma)},
-      {"upper_2sigma", Number(p.upper_2sigma)},
-      {"baseline", p.baseline},
-      {"excluded", p.excluded},
-      {"special_cause", p.special_cause()},
-      {"rule", NameOrNull(spc::Name(p.rule))},
-      {"side", NameOrNull(spc::Name(p.side))},
-      {"window", window},
-      {"point_type", p.has_value() ? NameOrNull(spc::Name(p.type)) : json(nullptr)},
-      {"target", Number(p.target)},
-      {"note", note.empty() ? json(nullptr) : json(note)},
-  };
+  codec::AppendPointJson(p, date, note, index, out);
+}
+
+json PointJson(const SeriesState& state, size_t index) {
+  std::string text;
+  AppendPointJson(state, index, text);
+  return json::parse(text);
 }
 
 json SummaryJson(const spc::Summary& summary) {
-  return json{{"variation_icon", spc::Name(summary.variation)},
-              {"assurance_icon", spc::Name(summary.assurance)},
-              {"special_cause_improvement", summary.improvement},
-              {"special_cause_concern", summary.concern},
-              {"special_cause_neutral", summary.neutral},
-              {"reading", summary.reading}};
+  std::string text;
+  codec::AppendSummaryJson(summary, text);
+  return json::parse(text);
 }
 
 std::string AnalysisJson(const SeriesState& state) {

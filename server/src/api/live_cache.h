@@ -63,7 +63,9 @@ struct SeriesState {
 // when no point has it. REQUIRES: the series is analysed.
 [[nodiscard]] size_t IndexOf(const SeriesState& state, std::string_view period);
 
-// The point at `index` as in the JSON of `everyseat spc` (spc.md section 5), plus "index".
+// The point at `index` as in the JSON of `everyseat spc` (spc.md section 5), plus "index" first:
+// appended as text, or as a value.
+void AppendPointJson(const SeriesState& state, size_t index, std::string& out);
 [[nodiscard]] nlohmann::json PointJson(const SeriesState& state, size_t index);
 // The summary as in the JSON of `everyseat spc`.
 [[nodiscard]] nlohmann::json SummaryJson(const spc::Summary& summary);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "context.h"
+#include "everyseat/codec/analysis_json.h"
 #include "everyseat/domain/secrets.h"
 #include "everyseat/domain/validate.h"
 
@@ -90,12 +91,13 @@ std::string IconWords(std::string_view name) {
 
 }  // namespace
 
-json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::Measure& measure,
-                       api::SeriesState& state, size_t index,
-                       const std::optional<spc::Summary>& before) {
-  json signals = json::array();
+std::vector<domain::Notification> Api::Impl::Signals(const domain::Measure& measure,
+                                                     const api::SeriesState& state, size_t index,
+                                                     const std::optional<spc::Summary>& before) {
+  std::vector<domain::Notification> notifications;
+  if (!state.series) return notifications;
   const spc::Analysis& analysis = state.series->analysis();
-  if (index >= analysis.points.size()) return signals;
+  if (index >= analysis.points.size()) return notifications;
   const spc::Point& point = analysis.points[index];
   const bool variation_changed = before && before->variation != spc::VariationIcon::kNone &&
                                  before->variation != analysis.summary.variation;
@@ -118,11 +120,11 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
         domain::NotificationKind::kAssuranceChanged,
         measure.name + ": assurance is now " + IconWords(spc::Name(analysis.summary.assurance)));
   }
-  if (wanted.empty()) return signals;  // most points: nothing to tell
+  if (wanted.empty()) return notifications;  // most points: nothing to tell
   const std::string detail = DumpJson(json{{"point", api::PointJson(state, index)},
                                            {"summary", api::SummaryJson(analysis.summary)}});
   for (auto& [kind, message] : wanted) {
-    domain::Notification notification;
+    domain::Notification& notification = notifications.emplace_back();
     notification.org = measure.org;
     notification.team = measure.team;
     notification.measure = measure.id;
@@ -130,24 +132,34 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
     notification.kind = kind;
     notification.message = std::move(message);
     notification.detail_json = detail;
-    // In the next group of observations (a second writer would spin on SQLite's lock while
-    // the groups are written), answered once the group commits.
-    store::Result<std::optional<domain::Notification>> added =
-        tl::unexpected(store::StoreError{store::StoreErrorCode::kInternal, "not written", ""});
-    if (auto committed = groups.Within([&](store::Store& writer) {
-          added = writer.AddNotification(caller.actor, notification);
-        });
-        !committed) {
-      added = tl::unexpected(committed.error());
-    }
-    if (!added) {
+  }
+  return notifications;
+}
+
+void Api::Impl::AddNotifications(
+    store::Store& writer, const Caller& caller,
+    const std::vector<domain::Notification>& notifications,
+    std::vector<store::Result<std::optional<domain::Notification>>>& added) {
+  added.clear();
+  for (const domain::Notification& notification : notifications) {
+    added.push_back(writer.AddNotification(caller.actor, notification));
+  }
+}
+
+json Api::Impl::Announce(store::Store& store, const domain::Measure& measure,
+                         const store::Result<void>& committed,
+                         std::vector<store::Result<std::optional<domain::Notification>>> added) {
+  json signals = json::array();
+  for (auto& one : added) {
+    if (!committed) one = tl::unexpected(committed.error());
+    if (!one) {
       options.error_log(
           DumpJson(json{{"level", "error"},
-                        {"message", "could not store a notification: " + added.error().message}}));
+                        {"message", "could not store a notification: " + one.error().message}}));
       continue;
     }
-    if (!*added) continue;  // notified before
-    json data = api::ToJson(**added);
+    if (!*one) continue;  // notified before
+    json data = api::ToJson(**one);
     signals.push_back(data);
     Broadcast(store, "signal", data, Topics(measure));
     if (options.on_notification) options.on_notification();
@@ -155,9 +167,30 @@ json Api::Impl::Signal(store::Store& store, const Caller& caller, const domain::
   return signals;
 }
 
-Outcome<json> Api::Impl::Record(store::Store& store, const Caller& caller,
-                                const domain::Measure& measure,
-                                std::vector<domain::ObservationInput> inputs, bool batch) {
+json Api::Impl::Notify(store::Store& store, const Caller& caller, const domain::Measure& measure,
+                       const std::vector<domain::Notification>& notifications) {
+  if (notifications.empty()) return json::array();
+  // In the next group of observations (a second writer would spin on SQLite's lock while the
+  // groups are written), answered once the group commits.
+  std::vector<store::Result<std::optional<domain::Notification>>> added;
+  const store::Result<void> committed = groups.Within(
+      [&](store::Store& writer) { AddNotifications(writer, caller, notifications, added); });
+  if (!committed && added.size() < notifications.size()) {
+    added.resize(notifications.size(), tl::unexpected(committed.error()));
+  }
+  return Announce(store, measure, committed, std::move(added));
+}
+
+std::string Api::Impl::WithSignals(std::string answer, const json& signals) {
+  answer += ",\"signals\":";
+  answer += DumpJson(signals);
+  answer += '}';
+  return answer;
+}
+
+Outcome<std::string> Api::Impl::Record(store::Store& store, const Caller& caller,
+                                       const domain::Measure& measure,
+                                       std::vector<domain::ObservationInput> inputs, bool batch) {
   auto state = live.Get(measure.id);
   std::lock_guard lock(state->mu);
   if (!state->loaded || !(state->measure == measure)) {
@@ -200,13 +233,17 @@ Outcome<json> Api::Impl::Record(store::Store& store, const Caller& caller,
     stored = *one;
     appended.push_back(*one);
   }
-  return Extend(store, caller, measure, *state, inputs.size(), stored, appended, false);
+  auto extended = Extend(store, measure, *state, inputs.size(), stored, appended, false);
+  if (!extended) return tl::unexpected(std::move(extended.error()));
+  return WithSignals(std::move(extended->answer),
+                     Notify(store, caller, measure, extended->notifications));
 }
 
-Outcome<json> Api::Impl::Extend(store::Store& store, const Caller& caller,
-                                const domain::Measure& measure, api::SeriesState& state,
-                                size_t written, const std::optional<domain::Observation>& stored,
-                                const std::vector<domain::Observation>& appended, bool reload) {
+Outcome<Api::Impl::Extended> Api::Impl::Extend(store::Store& store, const domain::Measure& measure,
+                                               api::SeriesState& state, size_t written,
+                                               const std::optional<domain::Observation>& stored,
+                                               const std::vector<domain::Observation>& appended,
+                                               bool reload) {
   // The live series: extended in place, or reloaded when a period came late.
   const std::optional<spc::Summary> before =
       state.series ? std::optional(state.series->analysis().summary) : std::nullopt;
@@ -226,38 +263,51 @@ Outcome<json> Api::Impl::Extend(store::Store& store, const Caller& caller,
     }
     if (state.series) index = api::IndexOf(state, appended.back().period);
   }
-  json answer = {{"written", written}};
-  if (stored) answer["observation"] = api::ToJson(*stored);
-  if (!state.series) {
-    answer["point"] = nullptr;
-    answer["summary"] = nullptr;
-    answer["signals"] = json::array();
-    answer["analysis_error"] = state.error;
-  } else {
-    answer["point"] = api::PointJson(state, index);
-    answer["summary"] = api::SummaryJson(state.series->analysis().summary);
+  // Written as text: this is the path of every observation.
+  std::string point = "null";
+  std::string summary = "null";
+  if (state.series) {
+    point.clear();
+    api::AppendPointJson(state, index, point);
+    summary.clear();
+    codec::AppendSummaryJson(state.series->analysis().summary, summary);
   }
-  json event = {{"measure", measure.id.value},
-                {"team", measure.team.value},
-                {"point", answer["point"]},
-                {"summary", answer["summary"]}};
+  std::string answer = "{\"written\":" + std::to_string(written);
   if (stored) {
-    event["period"] = stored->period;
-    event["value"] = stored->value;
-    event["denominator"] = api::NumberOrNull(stored->denominator);
-    event["version"] = stored->version;
-    event["correction"] = false;
-    Broadcast(store, "observation", event, Topics(measure));
-  } else {
-    event["count"] = written;
-    event["first_period"] = appended.front().period;
-    event["last_period"] = appended.back().period;
-    Broadcast(store, "observations", event, Topics(measure));
+    answer += ",\"observation\":";
+    api::AppendJson(*stored, answer);
   }
-  // Signals after the observation's own event, so listeners hear them in that order.
-  answer["signals"] =
-      state.series ? Signal(store, caller, measure, state, index, before) : json::array();
-  return answer;
+  answer.append(",\"point\":").append(point).append(",\"summary\":").append(summary);
+  if (!state.series) {
+    answer += ",\"analysis_error\":";
+    codec::AppendJsonString(state.error, answer);
+  }
+  std::string event = "{\"measure\":" + std::to_string(measure.id.value) +
+                      ",\"team\":" + std::to_string(measure.team.value);
+  event.append(",\"point\":").append(point).append(",\"summary\":").append(summary);
+  if (stored) {
+    codec::NumberText number;
+    event += ",\"period\":";
+    codec::AppendJsonString(stored->period, event);
+    event += ",\"value\":";
+    number.Append(stored->value, "null", event);
+    event += ",\"denominator\":";
+    number.Append(stored->denominator.value_or(spc::kMissing), "null", event);
+    event += ",\"version\":" + std::to_string(stored->version) + ",\"correction\":false}";
+    Broadcast(store, "observation", std::move(event), measure.id.value, measure.team.value,
+              Topics(measure));
+  } else {
+    event += ",\"count\":" + std::to_string(written) + ",\"first_period\":";
+    codec::AppendJsonString(appended.front().period, event);
+    event += ",\"last_period\":";
+    codec::AppendJsonString(appended.back().period, event);
+    event += '}';
+    Broadcast(store, "observations", std::move(event), measure.id.value, measure.team.value,
+              Topics(measure));
+  }
+  // The signals are stored and told after the observation's own event, so listeners hear them
+  // in that order.
+  return Extended{std::move(answer), Signals(measure, state, index, before)};
 }
 
 void Api::Impl::RecordQuickly(const Request& request, Router::Finish finish) {
@@ -314,20 +364,57 @@ void Api::Impl::RecordQuickly(const Request& request, Router::Finish finish) {
                       return api::StoreRefusal(error);
                     });
                   }
-                  finish([this, caller = std::move(caller), measure = std::move(measure),
-                          stored = std::move(*outcome.stored)]() -> Response {
-                    auto lease = Connect();
-                    if (!lease) return std::move(lease.error());
-                    auto state = live.Get(measure.id);
-                    std::lock_guard lock(state->mu);
-                    // A series loaded since the write holds the observation already.
-                    const bool reload = !state->loaded || !(state->measure == measure);
-                    auto answer =
-                        Extend(**lease, caller, measure, *state, 1, stored, {stored}, reload);
-                    if (!answer) return std::move(answer.error());
-                    return JsonResponse(201, *answer);
-                  });
+                  Answer(std::move(caller), std::move(measure), std::move(*outcome.stored),
+                         std::move(finish));
                 });
+}
+
+void Api::Impl::Answer(Caller caller, domain::Measure measure, domain::Observation stored,
+                       Router::Finish finish) {
+  // On the group commit's answering thread, which must not wait for a group: a point that
+  // signals has its notifications written in the next group, and is answered once that commits.
+  Outcome<Extended> extended = [&]() -> Outcome<Extended> {
+    auto lease = Connect();
+    if (!lease) return tl::unexpected(std::move(lease.error()));
+    auto state = live.Get(measure.id);
+    std::lock_guard lock(state->mu);
+    // A series loaded since the write holds the observation already.
+    const bool reload = !state->loaded || !(state->measure == measure);
+    return Extend(**lease, measure, *state, 1, stored, {stored}, reload);
+  }();
+  if (!extended) {
+    return finish([refusal = std::move(extended.error())]() mutable { return std::move(refusal); });
+  }
+  if (extended->notifications.empty()) {
+    return finish([answer = std::move(extended->answer)]() mutable {
+      return JsonTextResponse(201, WithSignals(std::move(answer), json::array()));
+    });
+  }
+  auto added = std::make_shared<std::vector<store::Result<std::optional<domain::Notification>>>>();
+  auto notifications =
+      std::make_shared<std::vector<domain::Notification>>(std::move(extended->notifications));
+  groups.WithinThen(
+      [this, caller, notifications, added](store::Store& writer) {
+        AddNotifications(writer, caller, *notifications, *added);
+      },
+      [this, measure = std::move(measure), notifications, added,
+       answer = std::move(extended->answer),
+       finish = std::move(finish)](store::Result<void> committed) mutable {
+        if (added->size() < notifications->size()) {
+          added->resize(notifications->size(),
+                        tl::unexpected(store::StoreError{store::StoreErrorCode::kUnavailable,
+                                                         "not written", ""}));
+        }
+        auto lease = Connect();
+        if (!lease) {
+          return finish(
+              [refusal = std::move(lease.error())]() mutable { return std::move(refusal); });
+        }
+        json signals = Announce(**lease, measure, committed, std::move(*added));
+        finish([answer = std::move(answer), signals = std::move(signals)]() mutable {
+          return JsonTextResponse(201, WithSignals(std::move(answer), signals));
+        });
+      });
 }
 
 Outcome<json> Api::Impl::Correct(store::Store& store, const Caller& caller,
@@ -368,9 +455,9 @@ Outcome<json> Api::Impl::Correct(store::Store& store, const Caller& caller,
              {"point", answer["point"]},
              {"summary", answer["summary"]}},
             Topics(measure));
-  answer["signals"] =
-      state->series ? Signal(store, caller, measure, *state, api::IndexOf(*state, period), before)
-                    : json::array();
+  answer["signals"] = Notify(
+      store, caller, measure,
+      Signals(measure, *state, state->series ? api::IndexOf(*state, period) : size_t{0}, before));
   return answer;
 }
 
@@ -444,7 +531,7 @@ void Api::Impl::AddObservationRoutes(Router& router) {
 
           auto answer = Record(store, caller, *measure, std::move(inputs), batch);
           if (!answer) return tl::unexpected(std::move(answer.error()));
-          return JsonResponse(201, *answer);
+          return JsonTextResponse(201, std::move(*answer));
         });
       });
   router.SetAsync(

@@ -34,6 +34,14 @@ struct AnalysisTexts {
 void AppendAnalysisJson(const spc::Analysis& analysis, const AnalysisTexts& texts,
                         std::string& out);
 
+// Appends one point as the analysis lists it (an element of "points"), with "index" first when
+// it is given (the HTTP API's answer to an observation); `date` and `note` as in AnalysisTexts.
+void AppendPointJson(const spc::Point& point, std::string_view date, std::string_view note,
+                     std::optional<size_t> index, std::string& out);
+
+// Appends the analysis's "summary" object.
+void AppendSummaryJson(const spc::Summary& summary, std::string& out);
+
 // Appends `text` as a JSON string (quoted; '"', '\\' and control characters escaped, invalid
 // UTF-8 replaced by U+FFFD).
 void AppendJsonString(std::string_view text, std::string& out);

@@ -65,6 +65,8 @@ class EventHub {
   // code; others are replaced by "message").
   uint64_t Publish(std::string_view name, const nlohmann::json& data,
                    std::vector<std::string> topics);
+  // The same with the data already written as JSON text. REQUIRES: `data` is one line of JSON.
+  uint64_t Publish(std::string_view name, std::string data, std::vector<std::string> topics);
 
   // A new subscriber. With last_event_id, the events after it that are still held and match are
   // queued at once (or resync_from() is set when some may be lost). `wake` is called (from a

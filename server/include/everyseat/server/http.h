@@ -85,8 +85,9 @@ class Router {
  public:
   using Handler = std::function<Response(const Request&)>;
   // What an asynchronous handler calls once, from any thread, when its answer is ready: with a
-  // function that makes the response (the server runs it on a handler thread), or with an empty
-  // function to have the route's synchronous handler answer instead.
+  // function that makes the response (called at once, on the calling thread, which should be
+  // one that may do the work), or with an empty function to have the route's synchronous
+  // handler answer instead (on a handler thread).
   using Finish = std::function<void(std::function<Response()> produce)>;
   // An asynchronous handler is called on an io thread and returns at once, without waiting for
   // anything (it hands the waiting to another thread, which later calls `finish`). A Finish that

@@ -54,6 +54,8 @@ struct Problem {
 [[nodiscard]] Response ProblemResponse(const Problem& problem);
 // A JSON response (Content-Type application/json).
 [[nodiscard]] Response JsonResponse(int status, const nlohmann::json& body);
+// The same with the body already written as JSON text.
+[[nodiscard]] Response JsonTextResponse(int status, std::string body);
 // Serialises JSON compactly on one line. Invalid UTF-8 in strings (possible only in strings that
 // did not come from the parser) is replaced with U+FFFD instead of throwing.
 [[nodiscard]] std::string DumpJson(const nlohmann::json& value);
