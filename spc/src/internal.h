@@ -165,9 +165,25 @@ struct RunsStats {
 // Counts runs one point at a time (so a live series can extend a phase in O(1)).
 struct RunsCounter {
   int n_useful = 0, runs = 0, current = 0, longest = 0, last_sign = 0;
-  void Add(const Point& p) {
-    if (p.excluded || !p.has_value() || IsMissing(p.centre)) return;
-    const int sign = (p.value > p.centre) - (p.value < p.centre);
+  void Add(const Point& p) { Add(p.value, p.excluded, p.centre); }
+  // Add for each value (NaN: not counted), all about one centre; the same counts, without a
+  // branch on the values (signs about the centre are as good as random).
+  void AddAll(std::span<const double> values, double centre) {
+    if (IsMissing(centre)) return;
+    for (const double value : values) {
+      const int sign = (value > centre) - (value < centre);  // 0 for NaN
+      const int used = sign != 0;
+      const int change = used & (sign != last_sign);
+      n_useful += used;
+      runs += change;
+      current = change ? 1 : current + used;
+      last_sign = used ? sign : last_sign;
+      longest = current > longest ? current : longest;
+    }
+  }
+  void Add(double value, bool excluded, double centre) {
+    if (excluded || value != value || IsMissing(centre)) return;
+    const int sign = (value > centre) - (value < centre);
     if (sign == 0) return;
     ++n_useful;
     if (sign == last_sign) {

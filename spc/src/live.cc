@@ -50,6 +50,24 @@ void Tally(PointType type, Phase& phase, int delta) {
   }
 }
 
+// The lines of a point: centre, limits and 2-sigma lines.
+struct Lines {
+  double centre = kMissing, lower = kMissing, upper = kMissing, lower_2sigma = kMissing,
+         upper_2sigma = kMissing;
+};
+
+Lines LinesOf(const Point& p) {
+  return {p.centre, p.lower, p.upper, p.lower_2sigma, p.upper_2sigma};
+}
+
+void SetLines(const Lines& l, Point& p) {
+  p.centre = l.centre;
+  p.lower = l.lower;
+  p.upper = l.upper;
+  p.lower_2sigma = l.lower_2sigma;
+  p.upper_2sigma = l.upper_2sigma;
+}
+
 }  // namespace
 
 struct LiveSeries::State {
@@ -76,6 +94,15 @@ struct LiveSeries::State {
   int32_t summed_phase = -1;  // the phase they are of; -1: none
   size_t summed = 0;
   std::vector<size_t> moved;  // scratch: points whose facts moved with the lines
+  // Refit moves the lines of every point of the phase, all to the same place. It writes them
+  // only to the points it reads or classifies; while `lazy`, the others of the current phase
+  // hold stale lines and `lazy_lines` are theirs (Materialize writes them: analysis() does, and
+  // so does the start of another phase). The values of the summed phase's points, in a row of
+  // their own, are what Refit scans: a scan of the points themselves costs a cache line each.
+  bool lazy = false;
+  Lines lazy_lines;
+  std::vector<double> phase_values;   // Point::value of the summed phase's points
+  std::vector<double> phase_counted;  // the same, NaN for an excluded point (the runs')
 
   std::string_view Intern(std::string_view label) { return *labels.emplace(label).first; }
   static bool Contains(const std::vector<int64_t>& v, int64_t t) {
@@ -109,6 +136,20 @@ struct LiveSeries::State {
                                    int64_t previous_line) const;
   // Adds a checked row. With `defer`, a phase that needs recalculating is only marked pending.
   void Add(const Row& row, bool defer, LiveUpdate& update);
+  // Writes the lazy lines to every point of the current phase.
+  void Materialize() {
+    if (!lazy) return;
+    for (size_t i = analysis.phases.back().first; i < analysis.points.size(); ++i) {
+      SetLines(lazy_lines, analysis.points[i]);
+    }
+    lazy = false;
+  }
+  // The point at `index` with its lines up to date.
+  Point& Fresh(size_t index) {
+    Point& p = analysis.points[index];
+    if (lazy && index >= analysis.phases.back().first) SetLines(lazy_lines, p);
+    return p;
+  }
   void Settle(LiveUpdate& update) {
     if (!pending) return;
     Recompute(analysis.phases.back(), update);
@@ -132,14 +173,26 @@ void LiveSeries::State::Refit(Phase& phase, LiveUpdate& update) {
   Point proto;
   detail::ApplyFit(ctx, fit, detail::Subgroup{}, kMissing, proto);
 
-  // Every point's lines; note the points whose facts the move of the lines can change: those
-  // whose value lies between a line's old and new place (every point, when a line is missing).
+  const Lines now = LinesOf(proto);
+
+  // Note the points whose facts the move of the lines can change: those whose value lies
+  // between a line's old and new place (every point, when a line is missing).
   Point& last = analysis.points[k];
   last.value = std::isfinite(sg.y) ? sg.y * o.multiply : kMissing;
-  const Point was = analysis.points[first];  // the lines every earlier point of the phase has
+  if (phase_values.size() != k - first) {  // not kept for this phase yet
+    phase_values.clear();
+    phase_counted.clear();
+    for (size_t i = first; i < k; ++i) {
+      const Point& p = analysis.points[i];
+      phase_values.push_back(p.value);
+      phase_counted.push_back(p.excluded ? kMissing : p.value);
+    }
+  }
+  phase_values.push_back(last.value);
+  phase_counted.push_back(last.excluded ? kMissing : last.value);
+  const Lines was = lazy ? lazy_lines : LinesOf(analysis.points[first]);
   const double lines_was[] = {was.centre, was.lower, was.upper, was.lower_2sigma, was.upper_2sigma};
-  const double lines_now[] = {proto.centre, proto.lower, proto.upper, proto.lower_2sigma,
-                              proto.upper_2sigma};
+  const double lines_now[] = {now.centre, now.lower, now.upper, now.lower_2sigma, now.upper_2sigma};
   double band_lo[5], band_hi[5];
   bool every = false;
   for (int l = 0; l < 5; ++l) {
@@ -147,22 +200,39 @@ void LiveSeries::State::Refit(Phase& phase, LiveUpdate& update) {
     band_lo[l] = std::min(lines_was[l], lines_now[l]);
     band_hi[l] = std::max(lines_was[l], lines_now[l]);
   }
-  const auto in_band = [&](double v) {
-    bool in = false;
-    for (int l = 0; l < 5; ++l) in |= v >= band_lo[l] && v <= band_hi[l];
-    return in;
-  };
   moved.clear();
-  runs = detail::RunsCounter{};
-  for (size_t i = first; i < end; ++i) {
-    Point& p = analysis.points[i];
-    p.centre = proto.centre;
-    p.lower = proto.lower;
-    p.upper = proto.upper;
-    p.lower_2sigma = proto.lower_2sigma;
-    p.upper_2sigma = proto.upper_2sigma;
-    if (every || i == k || in_band(p.value)) moved.push_back(i);
-    runs.Add(p);
+  bool crossed = every;  // a point between the old and new centre (its side may change)
+  if (every) {
+    for (size_t i = first; i < end; ++i) moved.push_back(i);
+  } else {
+    // Without branches on the values (a point is seldom in a band): `&` and `|`, not && and ||.
+    const double* values = phase_values.data();
+    for (size_t i = 0; i + 1 < end - first; ++i) {
+      const double v = values[i];
+      const bool centre = (v >= band_lo[0]) & (v <= band_hi[0]);
+      bool in = centre;
+      for (int l = 1; l < 5; ++l) in = in | ((v >= band_lo[l]) & (v <= band_hi[l]));
+      crossed = crossed | centre;
+      if (in) moved.push_back(first + i);
+    }
+    moved.push_back(k);
+  }
+  // The runs about the centre: when no earlier point lies between the old centre and the new,
+  // each keeps its side, and the runs so far only grow by the new point.
+  if (crossed) {
+    runs = detail::RunsCounter{};
+    runs.AddAll(phase_counted, now.centre);
+  } else {
+    runs.Add(last.value, last.excluded, now.centre);
+  }
+  // From here the phase's points have the new lines: written below to those read, and to the
+  // rest when they are next needed.
+  lazy = true;
+  lazy_lines = now;
+  // Summarise reads the last point with a value.
+  for (size_t i = end; i-- > first;) {
+    SetLines(now, analysis.points[i]);
+    if (analysis.points[i].has_value()) break;
   }
 
   // Classify again the points a moved point can reach (a pattern is at most `reach` long), each
@@ -180,6 +250,7 @@ void LiveSeries::State::Refit(Phase& phase, LiveUpdate& update) {
     const size_t hi = std::min(end, b + margin + 1);
     before.clear();
     for (size_t i = a; i <= b; ++i) before.push_back(Of(analysis.points[i]));
+    for (size_t i = lo; i < hi; ++i) SetLines(now, analysis.points[i]);
     const std::span<Point> pts(analysis.points.data() + lo, hi - lo);
     detail::ClassifyRange(ctx, pts, a - lo, static_cast<int32_t>(lo), nullptr, b + 1 - lo);
     for (size_t i = a; i <= b; ++i) {
@@ -198,9 +269,9 @@ void LiveSeries::State::Refit(Phase& phase, LiveUpdate& update) {
   }
   phase.n = end - first;
   detail::SetPhaseMovingRange(ctx, fit, phase);
-  phase.centre = last.centre;
-  phase.lower = last.lower;
-  phase.upper = last.upper;
+  phase.centre = now.centre;
+  phase.lower = now.lower;
+  phase.upper = now.upper;
   detail::SetPhaseRuns(runs.Finish(false), phase);
 }
 
@@ -214,7 +285,10 @@ void LiveSeries::State::Recompute(Phase& phase, LiveUpdate& update) {
   for (size_t i = phase.first; i + 1 < end; ++i) before.push_back(Of(analysis.points[i]));
   const std::span<const detail::Subgroup> sgs(subgroups.data() + phase.first, end - phase.first);
   const std::span<Point> pts(analysis.points.data() + phase.first, end - phase.first);
-  detail::ComputePhase(ctx, sgs, pts, phase, &fit);
+  detail::ComputePhase(ctx, sgs, pts, phase, &fit);  // every point's lines
+  lazy = false;
+  phase_values.clear();
+  phase_counted.clear();
   runs = detail::RunsCounter{};
   for (const Point& p : pts) runs.Add(p);
   for (size_t i = phase.first; i + 1 < end; ++i) {
@@ -342,6 +416,7 @@ void LiveSeries::State::Add(const Row& row, bool defer, LiveUpdate& update) {
         s.rows == 0 || owned.phase != s.last_label || State::Contains(s.rebase, sg.time);
     if (new_phase) {
       s.Settle(update);  // the phase that ends now is complete
+      s.Materialize();   // and its points' lines written
       Phase ph;
       ph.index = static_cast<int32_t>(a.phases.size());
       ph.first = a.points.size();
@@ -419,13 +494,23 @@ Result<LiveUpdate> LiveSeries::AppendMany(std::span<const Row> rows) {
 }
 
 const Analysis& LiveSeries::analysis() const {
+  state_->Materialize();
+  (void)summary();  // the warnings and reading, when stale
+  return state_->analysis;
+}
+
+const Point& LiveSeries::point(size_t index) const { return state_->Fresh(index); }
+
+size_t LiveSeries::size() const { return state_->analysis.points.size(); }
+
+const Summary& LiveSeries::summary() const {
   State& s = *state_;
   if (s.dirty) {
     detail::BuildWarnings(s.ctx, s.subgroups, detail::WarningInputs{0, &s.counts}, s.analysis);
     s.analysis.summary.reading = Reading(s.analysis, s.ctx.options);
     s.dirty = false;
   }
-  return s.analysis;
+  return s.analysis.summary;
 }
 
 const Options& LiveSeries::options() const { return state_->ctx.options; }

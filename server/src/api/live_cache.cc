@@ -121,7 +121,7 @@ size_t IndexOf(const SeriesState& state, std::string_view period) {
 }
 
 void AppendPointJson(const SeriesState& state, size_t index, std::string& out) {
-  const spc::Point& p = state.series->analysis().points.at(index);
+  const spc::Point& p = state.series->point(index);
   const std::string_view date = p.row < state.dates.size() ? state.dates[p.row] : "";
   const std::string_view note = p.row < state.notes.size() ? state.notes[p.row] : "";
   codec::AppendPointJson(p, date, note, index, out);

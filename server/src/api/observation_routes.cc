@@ -96,13 +96,13 @@ std::vector<domain::Notification> Api::Impl::Signals(const domain::Measure& meas
                                                      const std::optional<spc::Summary>& before) {
   std::vector<domain::Notification> notifications;
   if (!state.series) return notifications;
-  const spc::Analysis& analysis = state.series->analysis();
-  if (index >= analysis.points.size()) return notifications;
-  const spc::Point& point = analysis.points[index];
+  if (index >= state.series->size()) return notifications;
+  const spc::Point& point = state.series->point(index);
+  const spc::Summary& summary = state.series->summary();
   const bool variation_changed = before && before->variation != spc::VariationIcon::kNone &&
-                                 before->variation != analysis.summary.variation;
+                                 before->variation != summary.variation;
   const bool assurance_changed = before && before->assurance != spc::AssuranceIcon::kNone &&
-                                 before->assurance != analysis.summary.assurance;
+                                 before->assurance != summary.assurance;
   const std::string period(point.row < state.dates.size() ? state.dates[point.row] : "");
   std::vector<std::pair<domain::NotificationKind, std::string>> wanted;
   if (point.special_cause()) {
@@ -113,16 +113,16 @@ std::vector<domain::Notification> Api::Impl::Signals(const domain::Measure& meas
   if (variation_changed) {
     wanted.emplace_back(
         domain::NotificationKind::kVariationChanged,
-        measure.name + ": variation is now " + IconWords(spc::Name(analysis.summary.variation)));
+        measure.name + ": variation is now " + IconWords(spc::Name(summary.variation)));
   }
   if (assurance_changed) {
     wanted.emplace_back(
         domain::NotificationKind::kAssuranceChanged,
-        measure.name + ": assurance is now " + IconWords(spc::Name(analysis.summary.assurance)));
+        measure.name + ": assurance is now " + IconWords(spc::Name(summary.assurance)));
   }
   if (wanted.empty()) return notifications;  // most points: nothing to tell
-  const std::string detail = DumpJson(json{{"point", api::PointJson(state, index)},
-                                           {"summary", api::SummaryJson(analysis.summary)}});
+  const std::string detail = DumpJson(
+      json{{"point", api::PointJson(state, index)}, {"summary", api::SummaryJson(summary)}});
   for (auto& [kind, message] : wanted) {
     domain::Notification& notification = notifications.emplace_back();
     notification.org = measure.org;
@@ -246,7 +246,7 @@ Outcome<Api::Impl::Extended> Api::Impl::Extend(store::Store& store, const domain
                                                bool reload) {
   // The live series: extended in place, or reloaded when a period came late.
   const std::optional<spc::Summary> before =
-      state.series ? std::optional(state.series->analysis().summary) : std::nullopt;
+      state.series ? std::optional(state.series->summary()) : std::nullopt;
   size_t index = 0;
   const bool in_order = !reload && state.series && appended.front().period_start > state.last_start;
   bool extended = false;
@@ -270,7 +270,7 @@ Outcome<Api::Impl::Extended> Api::Impl::Extend(store::Store& store, const domain
     point.clear();
     api::AppendPointJson(state, index, point);
     summary.clear();
-    codec::AppendSummaryJson(state.series->analysis().summary, summary);
+    codec::AppendSummaryJson(state.series->summary(), summary);
   }
   std::string answer = "{\"written\":" + std::to_string(written);
   if (stored) {
@@ -425,7 +425,7 @@ Outcome<json> Api::Impl::Correct(store::Store& store, const Caller& caller,
   std::lock_guard lock(state->mu);
   std::optional<spc::Summary> before;
   if (state->loaded && state->series && state->measure == measure) {
-    before = state->series->analysis().summary;
+    before = state->series->summary();
   }
   auto corrected = store.CorrectObservation(caller.actor, caller.org, input);
   if (!corrected) return Refuse(corrected.error());
@@ -442,7 +442,7 @@ Outcome<json> Api::Impl::Correct(store::Store& store, const Caller& caller,
   } else {
     const size_t index = api::IndexOf(*state, period);
     answer["point"] = api::PointJson(*state, index);
-    answer["summary"] = api::SummaryJson(state->series->analysis().summary);
+    answer["summary"] = api::SummaryJson(state->series->summary());
   }
   Broadcast(store, "observation",
             {{"measure", measure.id.value},

@@ -51,6 +51,14 @@ class LiveSeries {
 
   // The analysis so far, with its reading. Identical to Analyse on the same rows.
   [[nodiscard]] const Analysis& analysis() const;
+  // Its point at `index` and its summary, without bringing every point up to date: with limits
+  // that move with every point, an append leaves most points' lines to be written when the
+  // whole analysis is next read (O(points in the phase)); these cost O(1), and O(1) and the
+  // reading's cost. REQUIRES: index < analysis().points.size() (the points appended so far).
+  [[nodiscard]] const Point& point(size_t index) const;
+  [[nodiscard]] const Summary& summary() const;
+  // The number of points so far.
+  [[nodiscard]] size_t size() const;
   [[nodiscard]] const Options& options() const;
 
  private:
