@@ -173,7 +173,7 @@ class SqlStore : public Store {
   Result<std::vector<domain::Reply>> ListRepliesBy(OrgId org, PersonId author) override;
 
   Result<void> Publish(std::string_view payload) override;
-  Result<int64_t> Checkpoint() override { return 0; }
+  Result<Checkpointed> Checkpoint(CheckpointMode) override { return Checkpointed{}; }
 
   Result<BackupInfo> Backup(std::string_view path) override;
 

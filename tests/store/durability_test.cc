@@ -216,9 +216,12 @@ TEST_P(DurabilityTest, OnlyTheCallerCheckpointsWhenItSaysItWill) {
   if (sqlite) {
     EXPECT_GT(log_bytes(), 3 * 1000 * kFrame);
   }
-  auto left = (*by_caller)->Checkpoint();
-  ASSERT_TRUE(left) << left.error().message;
-  EXPECT_EQ(*left, 0);  // nobody is reading: all of it is copied
+  auto done = (*by_caller)->Checkpoint(Store::CheckpointMode::kPassive);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->left, 0);  // nobody is reading: all of it is copied
+  if (sqlite) {
+    EXPECT_GT(done->log_pages, 1000);  // no commit started it again
+  }
 
   // Everything is there, read through a new connection.
   auto reader = Store::Open(db.url(), Durability::kNormal);
@@ -226,6 +229,24 @@ TEST_P(DurabilityTest, OnlyTheCallerCheckpointsWhenItSaysItWill) {
   auto stored = (*reader)->ListObservations(org, measure);
   ASSERT_TRUE(stored) << stored.error().message;
   EXPECT_EQ(stored->size(), size_t{2 * kAppends});
+
+  // A restart checkpoint also copies all of it, and the next commit writes the log from its
+  // beginning: the log holds only that commit's pages.
+  append(**by_caller, 2 * kAppends);
+  auto restarted = (*by_caller)->Checkpoint(Store::CheckpointMode::kRestart);
+  ASSERT_TRUE(restarted) << restarted.error().message;
+  EXPECT_EQ(restarted->left, 0);
+  ASSERT_TRUE(
+      (*by_caller)->AppendObservation(Actor::System(), org, {measure, Period(9999), 1.0, {}}));
+  auto after = (*by_caller)->Checkpoint(Store::CheckpointMode::kPassive);
+  ASSERT_TRUE(after) << after.error().message;
+  if (sqlite) {
+    EXPECT_GT(restarted->log_pages, 1000);
+    EXPECT_GT(after->log_pages, 0);
+    EXPECT_LT(after->log_pages, 50);
+  } else {
+    EXPECT_EQ(after->log_pages, 0);  // PostgreSQL: nothing to do
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DurabilityTest, ::testing::ValuesIn(testing::TestEngines()),

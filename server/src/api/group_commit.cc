@@ -115,6 +115,12 @@ void GroupCommit::Run() {
       }
     }
     std::vector<Outcome> outcomes = Write(group);
+    if (restart_log_.exchange(false)) {
+      // Between groups the writer's lock is free; failures are left to the next request.
+      if (auto lease = pool_.AcquireWriter()) {
+        (void)(*lease)->Checkpoint(store::Store::CheckpointMode::kRestart);
+      }
+    }
     if (on_group_) {
       on_group_(static_cast<size_t>(
           std::count_if(group.begin(), group.end(), [](const Job& job) { return !job.work; })));

@@ -11,6 +11,7 @@
 // Thread-safety: Submit and Append may be called from any number of threads at once.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -66,6 +67,11 @@ class GroupCommit {
   void Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
               std::optional<Expect> expect, Done done);
 
+  // Asks the writer to run a restart checkpoint (Store::CheckpointMode::kRestart) on its own
+  // connection after the group it is writing: under a steady stream of groups the passive
+  // checkpoints never catch up with the log, which would grow without end. Any thread.
+  void RestartLog() { restart_log_.store(true); }
+
   // Writes what was submitted and tells each job, then ends both threads; later jobs are told at
   // once that the server is stopping (kUnavailable). Idempotent.
   void Stop();
@@ -119,7 +125,8 @@ class GroupCommit {
   std::condition_variable answers_wake_;           // outcomes to tell, or the end
   std::vector<std::pair<Done, Outcome>> answers_;  // guarded by answers_mu_
   bool answers_end_ = false;                       // guarded by answers_mu_
-  std::mutex join_mu_;                             // Stop from two threads joins once
+  std::atomic<bool> restart_log_{false};
+  std::mutex join_mu_;  // Stop from two threads joins once
   std::thread answerer_;
   std::thread writer_;  // started last
 };

@@ -189,16 +189,19 @@ class SqliteStore final : public SqlStore {
     return Fail(CodeOf(sqlite3_extended_errcode(db_.get())), "SQLite: " + why);
   }
 
-  Result<int64_t> Checkpoint() override {
+  Result<Checkpointed> Checkpoint(CheckpointMode mode) override {
     int log_pages = 0;
     int copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                             &log_pages, &copied);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    const int rc = sqlite3_wal_checkpoint_v2(
+        db_.get(), nullptr,
+        mode == CheckpointMode::kRestart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
+        &log_pages, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {  // busy: another checkpoint, or the timeout
       return Fail(CodeOf(sqlite3_extended_errcode(db_.get())),
                   std::string("SQLite checkpoint: ") + sqlite3_errmsg(db_.get()));
     }
-    return log_pages < 0 ? int64_t{0} : static_cast<int64_t>(log_pages - copied);
+    if (log_pages < 0) return Checkpointed{};  // not in WAL mode
+    return Checkpointed{log_pages, std::max(0, log_pages - copied)};
   }
 
   std::string_view BeginStatement() const override { return "BEGIN IMMEDIATE"; }

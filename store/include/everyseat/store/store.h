@@ -480,11 +480,22 @@ class Store {
   // schema, sent when the open transaction commits, or at once). SQLite has one server: a no-op.
   [[nodiscard]] virtual Result<void> Publish(std::string_view payload) = 0;
 
-  // --- Checkpoint (SQLite): copies what the write-ahead log holds back into the database file,
-  // as far as no reader still needs it, without waiting for any reader or writer (PASSIVE), and
-  // returns the pages of the log not yet copied. The next writer starts the log again from its
-  // beginning once all of it is copied, so the log stays small. PostgreSQL: a no-op, 0.
-  [[nodiscard]] virtual Result<int64_t> Checkpoint() = 0;
+  // --- Checkpoint (SQLite): copies what the write-ahead log holds back into the database file
+  // and says how many pages the log holds and how many of them are not copied yet.
+  //   kPassive: as far as no reader still needs it, without waiting for any reader or writer.
+  //     The next writer starts the log again from its beginning once all of it is copied; but
+  //     under a steady stream of commits the copy never catches up, and the log grows without
+  //     end (gigabytes within a minute of full load).
+  //   kRestart: also waits (up to the busy timeout) for the writer to finish and for readers to
+  //     leave the log, copies all of it, and so makes the next writer start it again. Best
+  //     called on the writer's own connection, between its transactions.
+  // PostgreSQL: a no-op, {0, 0}.
+  enum class CheckpointMode { kPassive, kRestart };
+  struct Checkpointed {
+    int64_t log_pages = 0;  // in the log
+    int64_t left = 0;       // of them, not copied
+  };
+  [[nodiscard]] virtual Result<Checkpointed> Checkpoint(CheckpointMode mode) = 0;
 
   // --- Backup: a consistent copy of every table, taken while others keep writing, as a new
   // SQLite file at `path` (which must not exist) with this program's schema; `everyseat serve
