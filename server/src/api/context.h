@@ -177,7 +177,10 @@ struct Api::Impl {
   ApiOptions options;
   api::StorePool pool;
   // Single observations (Record, RecordQuickly) and the notifications they raise (Signal).
-  api::GroupCommit groups{pool, options.on_group_commit};
+  // One answering thread on SQLite; on PostgreSQL an answer waits for a NOTIFY round trip, so
+  // several overlap them.
+  api::GroupCommit groups{pool, options.on_group_commit,
+                          options.db_url.rfind("postgresql", 0) == 0 ? size_t{4} : size_t{1}};
   EventHub hub;
   api::LiveCache live;
 

@@ -12,10 +12,19 @@
 
 namespace everyseat::server::api {
 
-GroupCommit::GroupCommit(StorePool& pool, std::function<void(size_t)> on_group)
+std::vector<std::unique_ptr<GroupCommit::Answering>> GroupCommit::StartAnswering(size_t answerers) {
+  std::vector<std::unique_ptr<Answering>> answering;
+  for (size_t i = 0; i < std::max<size_t>(answerers, 1); ++i) {
+    Answering& a = *answering.emplace_back(std::make_unique<Answering>());
+    a.thread = std::thread([&a] { Answer(a); });
+  }
+  return answering;
+}
+
+GroupCommit::GroupCommit(StorePool& pool, std::function<void(size_t)> on_group, size_t answerers)
     : pool_(pool),
       on_group_(std::move(on_group)),
-      answerer_([this] { Answer(); }),
+      answering_(StartAnswering(answerers)),
       writer_([this] { Run(); }) {}
 
 GroupCommit::~GroupCommit() { Stop(); }
@@ -28,12 +37,16 @@ void GroupCommit::Stop() {
   wake_.notify_one();
   std::lock_guard joining(join_mu_);
   if (writer_.joinable()) writer_.join();
-  {
-    std::lock_guard lock(answers_mu_);
-    answers_end_ = true;
+  for (auto& a : answering_) {
+    {
+      std::lock_guard lock(a->mu);
+      a->end = true;
+    }
+    a->wake.notify_one();
   }
-  answers_wake_.notify_one();
-  if (answerer_.joinable()) answerer_.join();
+  for (auto& a : answering_) {
+    if (a->thread.joinable()) a->thread.join();
+  }
 }
 
 void GroupCommit::Submit(domain::Actor actor, domain::OrgId org, domain::ObservationInput input,
@@ -100,7 +113,7 @@ void GroupCommit::WithinThen(std::function<void(store::Store&)> work,
 void GroupCommit::Run() {
   pthread_setname_np(pthread_self(), "es-writer");  // for top and perf
   std::vector<Job> group;
-  std::vector<std::pair<Done, Outcome>> told;
+  std::vector<std::vector<std::pair<Done, Outcome>>> told(answering_.size());
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -126,35 +139,40 @@ void GroupCommit::Run() {
           std::count_if(group.begin(), group.end(), [](const Job& job) { return !job.work; })));
     }
     for (size_t i = 0; i < group.size(); ++i) {
-      if (group[i].waiting) {
-        group[i].done(std::move(outcomes[i]));  // only wakes its thread
-      } else {
-        told.emplace_back(std::move(group[i].done), std::move(outcomes[i]));
+      Job& job = group[i];
+      if (job.waiting) {
+        job.done(std::move(outcomes[i]));  // only wakes its thread
+        continue;
       }
+      // A measure's outcomes to one thread, in order (work: to the first).
+      const auto key = job.work ? 0 : static_cast<uint64_t>(job.input.measure.value);
+      told[key % told.size()].emplace_back(std::move(job.done), std::move(outcomes[i]));
     }
     group.clear();
-    if (!told.empty()) {
+    for (size_t t = 0; t < told.size(); ++t) {
+      if (told[t].empty()) continue;
+      Answering& a = *answering_[t];
       bool was_empty = false;
       {
-        std::lock_guard lock(answers_mu_);
-        was_empty = answers_.empty();
-        std::move(told.begin(), told.end(), std::back_inserter(answers_));
+        std::lock_guard lock(a.mu);
+        was_empty = a.queue.empty();
+        std::move(told[t].begin(), told[t].end(), std::back_inserter(a.queue));
       }
-      told.clear();
-      if (was_empty) answers_wake_.notify_one();  // else the answerer is awake already
+      told[t].clear();
+      if (was_empty) a.wake.notify_one();  // else it is awake already
     }
   }
 }
 
-void GroupCommit::Answer() {
+void GroupCommit::Answer(Answering& a) {
   pthread_setname_np(pthread_self(), "es-answers");
   std::vector<std::pair<Done, Outcome>> batch;
   for (;;) {
     {
-      std::unique_lock lock(answers_mu_);
-      answers_wake_.wait(lock, [this] { return answers_end_ || !answers_.empty(); });
-      if (answers_.empty()) return;  // the end, and the writer has told everything
-      batch.swap(answers_);
+      std::unique_lock lock(a.mu);
+      a.wake.wait(lock, [&a] { return a.end || !a.queue.empty(); });
+      if (a.queue.empty()) return;  // the end, and the writer has told everything
+      batch.swap(a.queue);
     }
     for (auto& [done, outcome] : batch) done(std::move(outcome));
     batch.clear();

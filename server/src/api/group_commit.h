@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,16 +48,19 @@ class GroupCommit {
     store::Result<domain::Observation> stored;
     bool unexpected = false;  // the Expect did not hold (or could not be read): nothing written
   };
-  // What Submit's caller is told, on the group commit's answering thread: one thread that is
-  // handed each committed group's outcomes at once (one wake per group, not one per
-  // observation) and tells them in order, while the writer goes on with the next group. It may
-  // make the answer there, but should not wait for a group (use WithinThen, not Within): no other
-  // outcome is told meanwhile.
+  // What Submit's caller is told, on one of the group commit's answering threads: each is handed
+  // its share of a committed group's outcomes at once (one wake per group, not one per
+  // observation) and tells them in order, while the writer goes on with the next group. The
+  // outcomes of one measure always go to the same thread, in the order they were submitted. A
+  // Done may make the answer there, but should not wait for a group (use WithinThen, not
+  // Within): no other outcome of its thread is told meanwhile.
   using Done = std::function<void(Outcome)>;
 
   // `on_group` (may be empty) is called with the number of observations in each group once it
-  // is committed. Starts the writer's and the answering threads.
-  GroupCommit(StorePool& pool, std::function<void(size_t)> on_group);
+  // is committed. Starts the writer's thread and `answerers` answering threads (at least one:
+  // one suits SQLite, where answering costs only CPU; several suit a database an answer waits on,
+  // such as PostgreSQL's NOTIFY to the other nodes).
+  GroupCommit(StorePool& pool, std::function<void(size_t)> on_group, size_t answerers = 1);
   // Stop()s.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
@@ -110,24 +114,30 @@ class GroupCommit {
   // Queues the job (its `done` is replaced) and waits for its outcome.
   [[nodiscard]] Outcome EnqueueAndWait(Job job);
 
-  void Run();     // the writer's thread
-  void Answer();  // the answering thread
+  // An answering thread and what it has to tell.
+  struct Answering {
+    std::mutex mu;
+    std::condition_variable wake;                 // outcomes to tell, or the end
+    std::vector<std::pair<Done, Outcome>> queue;  // guarded by mu
+    bool end = false;                             // guarded by mu
+    std::thread thread;
+  };
+
+  static std::vector<std::unique_ptr<Answering>> StartAnswering(size_t answerers);
+  void Run();                        // the writer's thread
+  static void Answer(Answering& a);  // an answering thread
   // Writes `group` in one transaction: the outcome of each job, in order.
   [[nodiscard]] std::vector<Outcome> Write(const std::vector<Job>& group);
 
   StorePool& pool_;
   const std::function<void(size_t)> on_group_;
   std::mutex mu_;
-  std::condition_variable wake_;  // a job was queued, or the end
-  std::vector<Job> queue_;        // guarded by mu_
-  bool stopping_ = false;         // guarded by mu_
-  std::mutex answers_mu_;
-  std::condition_variable answers_wake_;           // outcomes to tell, or the end
-  std::vector<std::pair<Done, Outcome>> answers_;  // guarded by answers_mu_
-  bool answers_end_ = false;                       // guarded by answers_mu_
+  std::condition_variable wake_;                       // a job was queued, or the end
+  std::vector<Job> queue_;                             // guarded by mu_
+  bool stopping_ = false;                              // guarded by mu_
+  std::vector<std::unique_ptr<Answering>> answering_;  // its threads started before the writer's
   std::atomic<bool> restart_log_{false};
   std::mutex join_mu_;  // Stop from two threads joins once
-  std::thread answerer_;
   std::thread writer_;  // started last
 };
 
