@@ -2,6 +2,7 @@
 // token), authorisation through domain::Authorise, events to this node and the others.
 #include <pthread.h>
 #include <sodium.h>
+#include <strings.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -168,6 +169,15 @@ Api::Impl::Impl(ApiOptions o)
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count())}) {}
 
+std::optional<std::string_view> api::BearerSecret(std::string_view authorization) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() <= kBearer.size() ||
+      strncasecmp(authorization.data(), kBearer.data(), kBearer.size()) != 0) {
+    return std::nullopt;
+  }
+  return authorization.substr(kBearer.size());
+}
+
 Outcome<api::StorePool::Lease> Api::Impl::Connect() {
   auto lease = pool.Acquire();
   if (!lease) return Refuse(lease.error());
@@ -176,12 +186,11 @@ Outcome<api::StorePool::Lease> Api::Impl::Connect() {
 
 Outcome<Caller> Api::Impl::Authenticate(store::Store& store, const Request& request) {
   if (auto authorization = request.Header("Authorization")) {
-    constexpr std::string_view kBearer = "Bearer ";
-    if (authorization->size() <= kBearer.size() ||
-        strncasecmp(authorization->data(), kBearer.data(), kBearer.size()) != 0) {
+    const auto bearer = api::BearerSecret(*authorization);
+    if (!bearer) {
       return tl::unexpected(Unauthorised("the Authorization header must be 'Bearer TOKEN'"));
     }
-    const std::string_view secret = authorization->substr(kBearer.size());
+    const std::string_view secret = *bearer;
     auto token = store.AuthenticateApiToken(secret);
     if (!token) {
       if (token.error().code == store::StoreErrorCode::kNotFound) {

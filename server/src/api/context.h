@@ -128,6 +128,10 @@ using Outcome = tl::expected<T, Refusal>;
   return tl::unexpected<Refusal>(StoreRefusal(error));
 }
 
+// The secret of an Authorization header "Bearer SECRET" (the scheme in any case), or nothing
+// when the header is not one.
+[[nodiscard]] std::optional<std::string_view> BearerSecret(std::string_view authorization);
+
 // An id from a path parameter ("12"): 404 when it is not a positive integer.
 [[nodiscard]] Outcome<int64_t> PathId(const Request& request, std::string_view name);
 
@@ -331,6 +335,7 @@ struct Api::Impl {
   // Once their group is `committed`: each new notification published ("signal") and handed to
   // on_notification, failures logged (the observation is stored already); the new ones' JSON.
   json Announce(store::Store& store, const domain::Measure& measure,
+                const std::vector<domain::Notification>& notifications,
                 const store::Result<void>& committed,
                 std::vector<store::Result<std::optional<domain::Notification>>> added);
   // AddNotifications in the next group, waiting for it, then Announce.

@@ -1,8 +1,6 @@
 // Observations in real time: POST one or a batch (stored durably, the live series extended, the
 // new point's analysis in the answer, events and notifications sent), list them, correct one
 // (history kept) and read a period's history.
-#include <strings.h>
-
 #include <algorithm>
 #include <utility>
 
@@ -147,8 +145,12 @@ void Api::Impl::AddNotifications(
 }
 
 json Api::Impl::Announce(store::Store& store, const domain::Measure& measure,
+                         const std::vector<domain::Notification>& notifications,
                          const store::Result<void>& committed,
                          std::vector<store::Result<std::optional<domain::Notification>>> added) {
+  // Those AddNotifications never reached (the group was not written) failed too.
+  added.resize(notifications.size(), tl::unexpected(store::StoreError{
+                                         store::StoreErrorCode::kUnavailable, "not written", ""}));
   json signals = json::array();
   for (auto& one : added) {
     if (!committed) one = tl::unexpected(committed.error());
@@ -175,10 +177,7 @@ json Api::Impl::Notify(store::Store& store, const Caller& caller, const domain::
   std::vector<store::Result<std::optional<domain::Notification>>> added;
   const store::Result<void> committed = groups.Within(
       [&](store::Store& writer) { AddNotifications(writer, caller, notifications, added); });
-  if (!committed && added.size() < notifications.size()) {
-    added.resize(notifications.size(), tl::unexpected(committed.error()));
-  }
-  return Announce(store, measure, committed, std::move(added));
+  return Announce(store, measure, notifications, committed, std::move(added));
 }
 
 std::string Api::Impl::WithSignals(std::string answer, const json& signals) {
@@ -313,13 +312,9 @@ Outcome<Api::Impl::Extended> Api::Impl::Extend(store::Store& store, const domain
 void Api::Impl::RecordQuickly(const Request& request, Router::Finish finish) {
   // What can be checked from memory, or the synchronous handler.
   const auto authorization = request.Header("Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!authorization || authorization->size() <= kBearer.size() ||
-      strncasecmp(authorization->data(), kBearer.data(), kBearer.size()) != 0) {
-    return finish({});
-  }
-  std::string secret(authorization->substr(kBearer.size()));
-  if (!domain::LooksLikeToken(secret)) return finish({});
+  const auto bearer = authorization ? api::BearerSecret(*authorization) : std::nullopt;
+  if (!bearer || !domain::LooksLikeToken(*bearer)) return finish({});
+  std::string secret(*bearer);
   std::optional<store::ApiToken> token;
   {
     const std::string hash = domain::Sha256Hex(secret);
@@ -369,6 +364,15 @@ void Api::Impl::RecordQuickly(const Request& request, Router::Finish finish) {
                 });
 }
 
+namespace {
+
+// Finishes with a response made already.
+void FinishWith(Router::Finish& finish, Response response) {
+  finish([response = std::move(response)]() mutable { return std::move(response); });
+}
+
+}  // namespace
+
 void Api::Impl::Answer(Caller caller, domain::Measure measure, domain::Observation stored,
                        Router::Finish finish) {
   // On the group commit's answering thread, which must not wait for a group: a point that
@@ -382,13 +386,10 @@ void Api::Impl::Answer(Caller caller, domain::Measure measure, domain::Observati
     const bool reload = !state->loaded || !(state->measure == measure);
     return Extend(**lease, measure, *state, 1, stored, {stored}, reload);
   }();
-  if (!extended) {
-    return finish([refusal = std::move(extended.error())]() mutable { return std::move(refusal); });
-  }
+  if (!extended) return FinishWith(finish, std::move(extended.error()));
   if (extended->notifications.empty()) {
-    return finish([answer = std::move(extended->answer)]() mutable {
-      return JsonTextResponse(201, WithSignals(std::move(answer), json::array()));
-    });
+    return FinishWith(
+        finish, JsonTextResponse(201, WithSignals(std::move(extended->answer), json::array())));
   }
   auto added = std::make_shared<std::vector<store::Result<std::optional<domain::Notification>>>>();
   auto notifications =
@@ -400,20 +401,11 @@ void Api::Impl::Answer(Caller caller, domain::Measure measure, domain::Observati
       [this, measure = std::move(measure), notifications, added,
        answer = std::move(extended->answer),
        finish = std::move(finish)](store::Result<void> committed) mutable {
-        if (added->size() < notifications->size()) {
-          added->resize(notifications->size(),
-                        tl::unexpected(store::StoreError{store::StoreErrorCode::kUnavailable,
-                                                         "not written", ""}));
-        }
         auto lease = Connect();
-        if (!lease) {
-          return finish(
-              [refusal = std::move(lease.error())]() mutable { return std::move(refusal); });
-        }
-        json signals = Announce(**lease, measure, committed, std::move(*added));
-        finish([answer = std::move(answer), signals = std::move(signals)]() mutable {
-          return JsonTextResponse(201, WithSignals(std::move(answer), signals));
-        });
+        if (!lease) return FinishWith(finish, std::move(lease.error()));
+        const json signals =
+            Announce(**lease, measure, *notifications, committed, std::move(*added));
+        FinishWith(finish, JsonTextResponse(201, WithSignals(std::move(answer), signals)));
       });
 }
 
