@@ -4,6 +4,8 @@
 // Durability::kFull), foreign keys on and a busy timeout. In WAL mode a commit has reached the
 // operating system when it returns, so it survives the process being killed; with FULL it is
 // also fsynced, so it survives a power cut (https://www.sqlite.org/pragma.html#pragma_synchronous).
+// Files go through the write-ahead-log batching VFS (wal_vfs.h): a commit's frames reach the log
+// in one system call rather than two per page.
 // Write transactions start with BEGIN IMMEDIATE, so a writer waits for the lock (busy timeout)
 // instead of failing when it upgrades from reading.
 // Prepared statements are cached by their SQL text for the life of the connection.
@@ -23,6 +25,7 @@
 
 #include "../engines.h"
 #include "../sql_store.h"
+#include "wal_vfs.h"
 
 namespace everyseat::store::detail {
 namespace {
@@ -116,9 +119,9 @@ class SqliteStore final : public SqlStore {
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options) {
     ConfigureLibrary();
     sqlite3* raw = nullptr;
-    const int rc =
-        sqlite3_open_v2(path.c_str(), &raw,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   WalBatchingVfs());
     DatabasePtr db(raw);
     if (rc != SQLITE_OK) {
       return Fail(StoreErrorCode::kUnavailable,
