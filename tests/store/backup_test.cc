@@ -219,14 +219,14 @@ TEST_P(BackupTest, ABackupOpensAsAStoreWithEveryRowAndId) {
   EXPECT_EQ(info.rows, Sum(counts));
   EXPECT_EQ(BackupCounts(), counts);
   EXPECT_EQ(QueryFile(path_, "SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3"}));
+            (std::vector<std::string>{"1", "2", "3", "4"}));
 
   StoreOptions options;
   options.clock = [this] { return now_; };  // the sessions were made at the test's time
   auto opened = Store::Open("sqlite:" + path_, options);
   ASSERT_TRUE(opened) << opened.error().message;
   Store& copy = **opened;
-  EXPECT_EQ(Must(copy.SchemaVersion()), 3);
+  EXPECT_EQ(Must(copy.SchemaVersion()), 4);
   EXPECT_EQ(Must(copy.ListOrganisations()), Must(store_->ListOrganisations()));
   EXPECT_EQ(Must(copy.ListTeams(org_)), Must(store_->ListTeams(org_)));
   EXPECT_EQ(Must(copy.ListPeople(org_)), Must(store_->ListPeople(org_)));

@@ -36,16 +36,17 @@ class StoreTest : public testing::StoreFixture {};
 
 // --- Opening and migrations.
 
-// store/migrations holds 0001_initial, 0002_notifications and 0003_stories.
+// store/migrations holds 0001_initial, 0002_notifications, 0003_stories and
+// 0004_one_observation_index.
 TEST_P(StoreTest, OpenAppliesTheMigrationsOnceAndReopens) {
-  EXPECT_EQ(Must(store_->SchemaVersion()), 3);
+  EXPECT_EQ(Must(store_->SchemaVersion()), 4);
   EXPECT_EQ(store_->Engine(), GetParam());
   store_.reset();
   auto again = Open(Durability::kFull);
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(Must(again->SchemaVersion()), 3);
+  EXPECT_EQ(Must(again->SchemaVersion()), 4);
   EXPECT_EQ(db_->Query("SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3"}));
+            (std::vector<std::string>{"1", "2", "3", "4"}));
   EXPECT_EQ(Must(again->ListOrganisations()).size(), 1u);
 }
 
@@ -412,6 +413,29 @@ TEST_P(StoreTest, AppendObservationRejectsBadInput) {
   const auto with = Must(store_->AppendObservation(admin_, org_, {ratio.id, "2024-03-04", 5, 20}));
   EXPECT_EQ(with.denominator, 20.0);
   EXPECT_EQ(Must(store_->ListObservations(org_, ratio.id)).front(), with);
+}
+
+// Since 0004 no index says that a period has one current version: the append's version 1
+// conflicting with the first version of a corrected period is what keeps it so.
+TEST_P(StoreTest, AnAppendToACorrectedPeriodStillConflicts) {
+  const auto ward = MakeTeam("Ward 7");
+  const auto falls = MakeMeasure(ward.id, "Falls");
+  Must(store_->AppendObservation(admin_, org_, {falls.id, "2024-03-04", 4, {}}));
+  Must(store_->CorrectObservation(admin_, org_, {falls.id, "2024-03-04", 3, {}}));
+  Must(store_->CorrectObservation(admin_, org_, {falls.id, "2024-03-04", 2, {}}));
+  const std::string why = "period 2024-03-04 of measure " + std::to_string(falls.id.value) +
+                          " has a value already; correct it instead";
+  EXPECT_TRUE(Fails(store_->AppendObservation(admin_, org_, {falls.id, "2024-03-04", 9, {}}),
+                    StoreErrorCode::kConflict, "period", why));
+  const std::vector<domain::ObservationInput> batch = {{falls.id, "2024-03-11", 5, {}},
+                                                       {falls.id, "2024-03-04", 9, {}}};
+  EXPECT_TRUE(Fails(store_->AppendObservations(admin_, org_, batch), StoreErrorCode::kConflict,
+                    "period", "2024-03-04"));
+  const auto current = Must(store_->ListObservations(org_, falls.id));
+  ASSERT_EQ(current.size(), 1u);
+  EXPECT_EQ(current[0].value, 2);
+  EXPECT_EQ(current[0].version, 3);
+  EXPECT_EQ(Must(store_->ListObservationHistory(org_, falls.id, "2024-03-04")).size(), 3u);
 }
 
 TEST_P(StoreTest, CorrectionsKeepTheHistoryOfAPeriod) {

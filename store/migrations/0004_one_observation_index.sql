@@ -1,0 +1,14 @@
+-- 0004: observations keep one index, (measure_id, period_start, version), not two.
+--
+-- The partial index observations_current (measure_id, period_start) WHERE superseded = 0 said
+-- that at most one version of a period is current. The writes already make that so, and the
+-- other index enforces what they rely on:
+--   - an append always writes version 1, so it conflicts in observations_version with any
+--     period that has a value, current or corrected ("has a value already; correct it instead");
+--   - a correction marks the current version superseded and writes version + 1 in one
+--     transaction, so two corrections at once conflict on version + 1.
+-- Reads of the current series use observations_version (its first two columns).
+-- Each new observation of a live measure wrote a leaf page of each index (the measures are
+-- spread across the index), so the second index was a third of the write-ahead log's volume
+-- under a stream of single observations (docs/adr/0009-a-commit-in-one-write.md).
+DROP INDEX observations_current;
