@@ -11,7 +11,8 @@
 //                                      were timed on (peer-methods.md Part D)
 //   BM_LiveAppend/fixed:1              append one point to a ~1,000-point live series with fixed
 //                                      limits (baseline 20) (bar 2 us)
-//   BM_LiveAppend/fixed:0              the same with limits recalculated (bar 50 us)
+//   BM_LiveAppend/fixed:0              the same with limits recalculated (bar 50 us); also at
+//                                      ~5,000 points (points:5000), a minute of bench/load
 //
 // Data: values N(100, 10) from a fixed seed (random.h); hourly times for the single series,
 // monthly for the facets. Run through bench/run, which prints the table against the bars.
@@ -204,48 +205,50 @@ BENCHMARK(BM_Facets)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-// A live series holding the first kLivePoints rows of `rows`.
-spc::Result<spc::LiveSeries> StartLive(std::span<const spc::Row> rows,
-                                       const spc::Options& options) {
+// A live series holding the first `points` rows of `rows`.
+spc::Result<spc::LiveSeries> StartLive(std::span<const spc::Row> rows, const spc::Options& options,
+                                       size_t points) {
   auto live = spc::LiveSeries::Create(options);
   if (!live) return live;
-  for (size_t i = 0; i < kLivePoints; ++i) {
+  for (size_t i = 0; i < points; ++i) {
     auto update = live->Append(rows[i]);
     if (!update) return tl::unexpected(update.error());
   }
   return live;
 }
 
-// Live rows: time one Append to a series of ~1,000 points. Every `range(1)` appends the series
-// is rebuilt at 1,000 points outside the timed region, so it stays between 1,000 and
-// 1,000 + range(1) points. fixed:1 = fixed limits (baseline 20): O(1); fixed:0 = limits
-// recalculated over the phase on every append.
+// Live rows: time one Append to a series of `points` points (~1,000, or ~5,000: a minute of the
+// load test's single POSTs). Every `rebuild_every` appends the series is rebuilt at `points`
+// outside the timed region, so it stays between `points` and `points` + `rebuild_every`.
+// fixed:1 = fixed limits (baseline 20): O(1); fixed:0 = limits recalculated over the phase on
+// every append.
 void BM_LiveAppend(benchmark::State& state) {
   const bool fixed = state.range(0) != 0;
   const size_t rebuild_every = static_cast<size_t>(state.range(1));
-  const std::vector<spc::Row>& rows = Series(kLivePoints + rebuild_every);
+  const size_t points = static_cast<size_t>(state.range(2));
+  const std::vector<spc::Row>& rows = Series(points + rebuild_every);
   spc::Options options;
   options.direction = spc::Direction::kIncrease;
   if (fixed) options.baseline = 20;
 
-  auto started = StartLive(rows, options);
+  auto started = StartLive(rows, options, points);
   if (!started) {
     state.SkipWithError(started.error().message.c_str());
     return;
   }
   std::optional<spc::LiveSeries> live(std::move(*started));
-  size_t next = kLivePoints;
+  size_t next = points;
   for (auto _ : state) {
     if (next == rows.size()) {
       state.PauseTiming();
       live.reset();
-      auto again = StartLive(rows, options);
+      auto again = StartLive(rows, options, points);
       if (!again) {
         state.SkipWithError(again.error().message.c_str());
         break;
       }
       live.emplace(std::move(*again));
-      next = kLivePoints;
+      next = points;
       state.ResumeTiming();
     }
     auto update = live->Append(rows[next++]);
@@ -258,9 +261,10 @@ void BM_LiveAppend(benchmark::State& state) {
   SetItems(state, 1);
 }
 BENCHMARK(BM_LiveAppend)
-    ->ArgNames({"fixed", "rebuild_every"})
-    ->Args({1, 1'000})
-    ->Args({0, 100})
+    ->ArgNames({"fixed", "rebuild_every", "points"})
+    ->Args({1, 1'000, kLivePoints})
+    ->Args({0, 100, kLivePoints})
+    ->Args({0, 100, 5'000})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

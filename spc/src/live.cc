@@ -97,12 +97,14 @@ struct LiveSeries::State {
   // Refit moves the lines of every point of the phase, all to the same place. It writes them
   // only to the points it reads or classifies; while `lazy`, the others of the current phase
   // hold stale lines and `lazy_lines` are theirs (Materialize writes them: analysis() does, and
-  // so does the start of another phase). The values of the summed phase's points, in a row of
-  // their own, are what Refit scans: a scan of the points themselves costs a cache line each.
+  // so does the start of another phase). The points whose value lies between a line's old and
+  // new place are found in the summed phase's values kept in order (two binary searches a
+  // line), not by reading every point.
   bool lazy = false;
   Lines lazy_lines;
-  std::vector<double> phase_values;   // Point::value of the summed phase's points
-  std::vector<double> phase_counted;  // the same, NaN for an excluded point (the runs')
+  size_t phase_kept = 0;  // the summed phase's points entered in the two below
+  std::vector<std::pair<double, size_t>> by_value;  // (Point::value, index), values only, sorted
+  std::vector<double> phase_counted;  // Point::value by index, NaN for an excluded point (runs)
 
   std::string_view Intern(std::string_view label) { return *labels.emplace(label).first; }
   static bool Contains(const std::vector<int64_t>& v, int64_t t) {
@@ -179,17 +181,16 @@ void LiveSeries::State::Refit(Phase& phase, LiveUpdate& update) {
   // between a line's old and new place (every point, when a line is missing).
   Point& last = analysis.points[k];
   last.value = std::isfinite(sg.y) ? sg.y * o.multiply : kMissing;
-  if (phase_values.size() != k - first) {  // not kept for this phase yet
-    phase_values.clear();
+  if (phase_kept != k - first) {  // not kept for this phase yet
+    by_value.clear();
     phase_counted.clear();
     for (size_t i = first; i < k; ++i) {
       const Point& p = analysis.points[i];
-      phase_values.push_back(p.value);
+      if (!std::isnan(p.value)) by_value.emplace_back(p.value, i);
       phase_counted.push_back(p.excluded ? kMissing : p.value);
     }
+    std::sort(by_value.begin(), by_value.end());
   }
-  phase_values.push_back(last.value);
-  phase_counted.push_back(last.excluded ? kMissing : last.value);
   const Lines was = lazy ? lazy_lines : LinesOf(analysis.points[first]);
   const double lines_was[] = {was.centre, was.lower, was.upper, was.lower_2sigma, was.upper_2sigma};
   const double lines_now[] = {now.centre, now.lower, now.upper, now.lower_2sigma, now.upper_2sigma};
@@ -205,18 +206,25 @@ void LiveSeries::State::Refit(Phase& phase, LiveUpdate& update) {
   if (every) {
     for (size_t i = first; i < end; ++i) moved.push_back(i);
   } else {
-    // Without branches on the values (a point is seldom in a band): `&` and `|`, not && and ||.
-    const double* values = phase_values.data();
-    for (size_t i = 0; i + 1 < end - first; ++i) {
-      const double v = values[i];
-      const bool centre = (v >= band_lo[0]) & (v <= band_hi[0]);
-      bool in = centre;
-      for (int l = 1; l < 5; ++l) in = in | ((v >= band_lo[l]) & (v <= band_hi[l]));
-      crossed = crossed | centre;
-      if (in) moved.push_back(first + i);
+    for (int l = 0; l < 5; ++l) {
+      auto it = std::lower_bound(by_value.begin(), by_value.end(), band_lo[l],
+                                 [](const auto& entry, double v) { return entry.first < v; });
+      for (; it != by_value.end() && it->first <= band_hi[l]; ++it) {
+        moved.push_back(it->second);
+        crossed = crossed || l == 0;
+      }
     }
+    std::sort(moved.begin(), moved.end());  // the bands may overlap
+    moved.erase(std::unique(moved.begin(), moved.end()), moved.end());
     moved.push_back(k);
   }
+  // The new point joins the phase's values (after any equal value: its index is the largest).
+  if (!std::isnan(last.value)) {
+    const std::pair<double, size_t> entry(last.value, k);
+    by_value.insert(std::upper_bound(by_value.begin(), by_value.end(), entry), entry);
+  }
+  phase_counted.push_back(last.excluded ? kMissing : last.value);
+  phase_kept = end - first;
   // The runs about the centre: when no earlier point lies between the old centre and the new,
   // each keeps its side, and the runs so far only grow by the new point.
   if (crossed) {
@@ -287,7 +295,8 @@ void LiveSeries::State::Recompute(Phase& phase, LiveUpdate& update) {
   const std::span<Point> pts(analysis.points.data() + phase.first, end - phase.first);
   detail::ComputePhase(ctx, sgs, pts, phase, &fit);  // every point's lines
   lazy = false;
-  phase_values.clear();
+  phase_kept = 0;
+  by_value.clear();
   phase_counted.clear();
   runs = detail::RunsCounter{};
   for (const Point& p : pts) runs.Add(p);
