@@ -183,8 +183,7 @@ struct Api::Impl {
   // Single observations (Record, RecordQuickly) and the notifications they raise (Signal).
   // One answering thread on SQLite; on PostgreSQL an answer waits for a NOTIFY round trip, so
   // several overlap them.
-  api::GroupCommit groups{pool, options.on_group_commit,
-                          options.db_url.rfind("postgresql", 0) == 0 ? size_t{4} : size_t{1}};
+  api::GroupCommit groups{pool, options.on_group_commit, pool.sqlite() ? size_t{1} : size_t{4}};
   EventHub hub;
   api::LiveCache live;
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <new>
+#include <type_traits>
 #include <vector>
 
 namespace everyseat::store::detail {
@@ -55,80 +56,59 @@ int Flush(LogFile* log) {
   return rc;
 }
 
-// --- the log file ---
-
-int LogClose(sqlite3_file* f) {
-  LogFile* log = AsLog(f);
-  const int flushed = Flush(log);
-  const int closed = log->real->pMethods->xClose(log->real);
-  if (log->database != nullptr) log->database->log = nullptr;
-  log->~LogFile();
-  return flushed != SQLITE_OK ? flushed : closed;
-}
-
-int LogWrite(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
-  LogFile* log = AsLog(f);
-  const bool contiguous = offset == log->held_at + static_cast<sqlite3_int64>(log->held.size()) &&
-                          log->held.size() + static_cast<size_t>(amount) <= kMostHeld;
-  if (!log->held.empty() && !contiguous) {
-    if (const int rc = Flush(log); rc != SQLITE_OK) return rc;
-  }
-  if (log->held.empty()) log->held_at = offset;
-  const auto* bytes = static_cast<const unsigned char*>(data);
-  log->held.insert(log->held.end(), bytes, bytes + amount);
-  // A frame header's bytes 4-7 are the database's size in pages after a commit, zero otherwise.
-  const bool ends_commit = log->commit_header && amount != kFrameHeaderBytes;
-  log->commit_header =
-      amount == kFrameHeaderBytes && (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
-  if (ends_commit) return Flush(log);
-  return SQLITE_OK;
-}
-
-int LogRead(sqlite3_file* f, void* data, int amount, sqlite3_int64 offset) {
-  LogFile* log = AsLog(f);
-  if (const int rc = Flush(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xRead(log->real, data, amount, offset);
-}
-
-int LogTruncate(sqlite3_file* f, sqlite3_int64 size) {
-  LogFile* log = AsLog(f);
-  if (const int rc = Flush(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xTruncate(log->real, size);
-}
-
-int LogSync(sqlite3_file* f, int flags) {
-  LogFile* log = AsLog(f);
-  if (const int rc = Flush(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xSync(log->real, flags);
-}
-
-int LogFileSize(sqlite3_file* f, sqlite3_int64* size) {
-  LogFile* log = AsLog(f);
-  if (const int rc = Flush(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xFileSize(log->real, size);
-}
-
-int LogFileControl(sqlite3_file* f, int op, void* arg) {
-  LogFile* log = AsLog(f);
-  if (const int rc = Flush(log); rc != SQLITE_OK) return rc;
-  return log->real->pMethods->xFileControl(log->real, op, arg);
-}
-
-int LogFetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** pages) {
-  LogFile* log = AsLog(f);
-  *pages = nullptr;
-  if (const int rc = Flush(log); rc != SQLITE_OK) return rc;
-  if (log->real->pMethods->iVersion < 3) return SQLITE_OK;  // no memory mapping: SQLite reads
-  return log->real->pMethods->xFetch(log->real, offset, amount, pages);
-}
-
-// --- calls forwarded as they are, for either kind of file ---
+// --- the calls of both kinds of file, forwarded to the wrapped file ---
 
 template <typename File>
 sqlite3_file* Real(sqlite3_file* f) {
   return reinterpret_cast<File*>(f)->real;
 }
 
+// Before a call that reads, sizes, syncs, truncates or controls the file: a log writes what it
+// holds first; a database file has nothing held.
+template <typename File>
+int Ready(sqlite3_file* f) {
+  if constexpr (std::is_same_v<File, LogFile>) return Flush(AsLog(f));
+  return SQLITE_OK;
+}
+
+template <typename File>
+int Read(sqlite3_file* f, void* data, int amount, sqlite3_int64 offset) {
+  if (const int rc = Ready<File>(f); rc != SQLITE_OK) return rc;
+  sqlite3_file* r = Real<File>(f);
+  return r->pMethods->xRead(r, data, amount, offset);
+}
+template <typename File>
+int Truncate(sqlite3_file* f, sqlite3_int64 size) {
+  if (const int rc = Ready<File>(f); rc != SQLITE_OK) return rc;
+  sqlite3_file* r = Real<File>(f);
+  return r->pMethods->xTruncate(r, size);
+}
+template <typename File>
+int Sync(sqlite3_file* f, int flags) {
+  if (const int rc = Ready<File>(f); rc != SQLITE_OK) return rc;
+  sqlite3_file* r = Real<File>(f);
+  return r->pMethods->xSync(r, flags);
+}
+template <typename File>
+int FileSize(sqlite3_file* f, sqlite3_int64* size) {
+  if (const int rc = Ready<File>(f); rc != SQLITE_OK) return rc;
+  sqlite3_file* r = Real<File>(f);
+  return r->pMethods->xFileSize(r, size);
+}
+template <typename File>
+int FileControl(sqlite3_file* f, int op, void* arg) {
+  if (const int rc = Ready<File>(f); rc != SQLITE_OK) return rc;
+  sqlite3_file* r = Real<File>(f);
+  return r->pMethods->xFileControl(r, op, arg);
+}
+template <typename File>
+int Fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** pages) {
+  *pages = nullptr;
+  if (const int rc = Ready<File>(f); rc != SQLITE_OK) return rc;
+  sqlite3_file* r = Real<File>(f);
+  if (r->pMethods->iVersion < 3) return SQLITE_OK;  // no memory mapping: SQLite reads
+  return r->pMethods->xFetch(r, offset, amount, pages);
+}
 template <typename File>
 int Lock(sqlite3_file* f, int level) {
   sqlite3_file* r = Real<File>(f);
@@ -179,12 +159,41 @@ int Unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
   return r->pMethods->xUnfetch(r, offset, page);
 }
 
+// --- the log file: its writes held while contiguous ---
+
+int LogClose(sqlite3_file* f) {
+  LogFile* log = AsLog(f);
+  const int flushed = Flush(log);
+  const int closed = log->real->pMethods->xClose(log->real);
+  if (log->database != nullptr) log->database->log = nullptr;
+  log->~LogFile();
+  return flushed != SQLITE_OK ? flushed : closed;
+}
+
+int LogWrite(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
+  LogFile* log = AsLog(f);
+  const bool contiguous = offset == log->held_at + static_cast<sqlite3_int64>(log->held.size()) &&
+                          log->held.size() + static_cast<size_t>(amount) <= kMostHeld;
+  if (!log->held.empty() && !contiguous) {
+    if (const int rc = Flush(log); rc != SQLITE_OK) return rc;
+  }
+  if (log->held.empty()) log->held_at = offset;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  log->held.insert(log->held.end(), bytes, bytes + amount);
+  // A frame header's bytes 4-7 are the database's size in pages after a commit, zero otherwise.
+  const bool ends_commit = log->commit_header && amount != kFrameHeaderBytes;
+  log->commit_header =
+      amount == kFrameHeaderBytes && (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
+  if (ends_commit) return Flush(log);
+  return SQLITE_OK;
+}
+
 void LogShmBarrier(sqlite3_file* f) {
   sqlite3_file* r = Real<LogFile>(f);
   if (r->pMethods->iVersion >= 2) r->pMethods->xShmBarrier(r);
 }
 
-// --- the database file: forwarded, but its barrier writes what its log holds ---
+// --- the database file: its barrier writes what its log holds ---
 
 int DatabaseClose(sqlite3_file* f) {
   DatabaseFile* db = AsDatabase(f);
@@ -193,35 +202,9 @@ int DatabaseClose(sqlite3_file* f) {
   db->~DatabaseFile();
   return rc;
 }
-int DatabaseRead(sqlite3_file* f, void* data, int amount, sqlite3_int64 offset) {
-  sqlite3_file* r = Real<DatabaseFile>(f);
-  return r->pMethods->xRead(r, data, amount, offset);
-}
 int DatabaseWrite(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
   sqlite3_file* r = Real<DatabaseFile>(f);
   return r->pMethods->xWrite(r, data, amount, offset);
-}
-int DatabaseTruncate(sqlite3_file* f, sqlite3_int64 size) {
-  sqlite3_file* r = Real<DatabaseFile>(f);
-  return r->pMethods->xTruncate(r, size);
-}
-int DatabaseSync(sqlite3_file* f, int flags) {
-  sqlite3_file* r = Real<DatabaseFile>(f);
-  return r->pMethods->xSync(r, flags);
-}
-int DatabaseFileSize(sqlite3_file* f, sqlite3_int64* size) {
-  sqlite3_file* r = Real<DatabaseFile>(f);
-  return r->pMethods->xFileSize(r, size);
-}
-int DatabaseFileControl(sqlite3_file* f, int op, void* arg) {
-  sqlite3_file* r = Real<DatabaseFile>(f);
-  return r->pMethods->xFileControl(r, op, arg);
-}
-int DatabaseFetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** pages) {
-  sqlite3_file* r = Real<DatabaseFile>(f);
-  *pages = nullptr;
-  if (r->pMethods->iVersion < 3) return SQLITE_OK;
-  return r->pMethods->xFetch(r, offset, amount, pages);
 }
 
 // SQLite calls this between writing the two copies of the log index's header, that is, before
@@ -241,44 +224,44 @@ void DatabaseShmBarrier(sqlite3_file* f) {
 const sqlite3_io_methods kLogMethods = {
     3,
     LogClose,
-    LogRead,
+    Read<LogFile>,
     LogWrite,
-    LogTruncate,
-    LogSync,
-    LogFileSize,
+    Truncate<LogFile>,
+    Sync<LogFile>,
+    FileSize<LogFile>,
     Lock<LogFile>,
     Unlock<LogFile>,
     CheckReservedLock<LogFile>,
-    LogFileControl,
+    FileControl<LogFile>,
     SectorSize<LogFile>,
     DeviceCharacteristics<LogFile>,
     ShmMap<LogFile>,
     ShmLock<LogFile>,
     LogShmBarrier,
     ShmUnmap<LogFile>,
-    LogFetch,
+    Fetch<LogFile>,
     Unfetch<LogFile>,
 };
 
 const sqlite3_io_methods kDatabaseMethods = {
     3,
     DatabaseClose,
-    DatabaseRead,
+    Read<DatabaseFile>,
     DatabaseWrite,
-    DatabaseTruncate,
-    DatabaseSync,
-    DatabaseFileSize,
+    Truncate<DatabaseFile>,
+    Sync<DatabaseFile>,
+    FileSize<DatabaseFile>,
     Lock<DatabaseFile>,
     Unlock<DatabaseFile>,
     CheckReservedLock<DatabaseFile>,
-    DatabaseFileControl,
+    FileControl<DatabaseFile>,
     SectorSize<DatabaseFile>,
     DeviceCharacteristics<DatabaseFile>,
     ShmMap<DatabaseFile>,
     ShmLock<DatabaseFile>,
     DatabaseShmBarrier,
     ShmUnmap<DatabaseFile>,
-    DatabaseFetch,
+    Fetch<DatabaseFile>,
     Unfetch<DatabaseFile>,
 };
 
