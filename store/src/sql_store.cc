@@ -545,6 +545,13 @@ tl::expected<Param, std::string> ToParam(const Cell& cell, ColumnKind kind) {
 
 // InWrite and InRead are templates: sql_store.h defines them.
 
+Result<int64_t> SqlStore::InsertId(std::string_view sql, std::span<const Param> params) {
+  auto r = Run(sql, params);
+  if (!r) return tl::unexpected(r.error());
+  if (r->size() != 1) return Fail(StoreErrorCode::kInternal, "an insert gave no id");
+  return r->Int(0, 0);
+}
+
 Result<void> SqlStore::OpenScope() {
   if (scope_depth_ == 0) {
     if (auto r = RunScript(BeginStatement()); !r) return r;
@@ -1324,37 +1331,52 @@ Result<Observation> SqlStore::AppendObservation(const Actor& actor, OrgId org,
   return InWrite([&]() -> Result<Observation> {
     auto m = MeasureRow(org, input.measure);
     if (!m) return tl::unexpected(m.error());
-    if (auto ok = domain::ValidateObservation(input, m->chart); !ok) {
-      return FromDomain(ok.error());
-    }
-    Observation o;
-    o.org = org;
-    o.measure = input.measure;
-    o.period = input.period;
-    o.period_start = *domain::ParseIsoDate(input.period);
-    o.value = input.value;
-    o.denominator = input.denominator;
-    o.entered_by = actor;
-    o.entered_at = Now();
-    auto r =
-        Q("INSERT INTO observations (org_id, measure_id, period, period_start, value, "
+    return AppendTo(actor, *m, input);
+  });
+}
+
+Result<Observation> SqlStore::AppendObservationTo(const Actor& actor, const Measure& measure,
+                                                  const domain::ObservationInput& input) {
+  if (scope_depth_ == 0) return Fail(StoreErrorCode::kInvalid, "no transaction is open");
+  if (input.measure != measure.id) {
+    return Fail(StoreErrorCode::kInvalid, "the observation is not of the measure given", "measure");
+  }
+  return InWrite([&] { return AppendTo(actor, measure, input); });
+}
+
+Result<Observation> SqlStore::AppendTo(const Actor& actor, const Measure& measure,
+                                       const domain::ObservationInput& input) {
+  if (auto ok = domain::ValidateObservation(input, measure.chart); !ok) {
+    return FromDomain(ok.error());
+  }
+  const OrgId org = measure.org;
+  Observation o;
+  o.org = org;
+  o.measure = input.measure;
+  o.period = input.period;
+  o.period_start = *domain::ParseIsoDate(input.period);
+  o.value = input.value;
+  o.denominator = input.denominator;
+  o.entered_by = actor;
+  o.entered_at = Now();
+  auto id =
+      QId("INSERT INTO observations (org_id, measure_id, period, period_start, value, "
           "denominator, version, superseded, entered_by_person, entered_by_label, "
           "entered_at) VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $8, $9) RETURNING id",
           {org.value, o.measure.value, std::string_view(o.period), o.period_start, o.value,
            Opt(o.denominator), OptId(actor.person), std::string_view(actor.label), o.entered_at});
-    if (!r) {
-      return tl::unexpected(Explain(r.error(), StoreErrorCode::kConflict,
-                                    "period " + o.period + " of measure " + Num(o.measure.value) +
-                                        " has a value already; correct it instead",
-                                    "period"));
-    }
-    o.id = ObservationId(r->Int(0, 0));
-    if (auto a = Audit(actor, org, "observation.append", "observation", o.id.value, "", Json(o));
-        !a) {
-      return tl::unexpected(a.error());
-    }
-    return o;
-  });
+  if (!id) {
+    return tl::unexpected(Explain(id.error(), StoreErrorCode::kConflict,
+                                  "period " + o.period + " of measure " + Num(o.measure.value) +
+                                      " has a value already; correct it instead",
+                                  "period"));
+  }
+  o.id = ObservationId(*id);
+  if (auto a = Audit(actor, org, "observation.append", "observation", o.id.value, "", Json(o));
+      !a) {
+    return tl::unexpected(a.error());
+  }
+  return o;
 }
 
 Result<size_t> SqlStore::AppendObservations(const Actor& actor, OrgId org,
@@ -1454,22 +1476,22 @@ Result<Observation> SqlStore::CorrectObservation(const Actor& actor, OrgId org,
     o.entered_at = Now();
     o.version = before->version + 1;
     o.superseded = false;
-    auto r =
-        Q("INSERT INTO observations (org_id, measure_id, period, period_start, value, "
-          "denominator, version, superseded, entered_by_person, entered_by_label, "
-          "entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10) RETURNING id",
-          {org.value, o.measure.value, std::string_view(o.period), o.period_start, o.value,
-           Opt(o.denominator), int64_t{o.version}, OptId(actor.person),
-           std::string_view(actor.label), o.entered_at});
-    if (!r) {
+    auto id =
+        QId("INSERT INTO observations (org_id, measure_id, period, period_start, value, "
+            "denominator, version, superseded, entered_by_person, entered_by_label, "
+            "entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10) RETURNING id",
+            {org.value, o.measure.value, std::string_view(o.period), o.period_start, o.value,
+             Opt(o.denominator), int64_t{o.version}, OptId(actor.person),
+             std::string_view(actor.label), o.entered_at});
+    if (!id) {
       // Two corrections of one period at once: the later one loses (PostgreSQL; SQLite
       // serialises writers).
-      return tl::unexpected(Explain(r.error(), StoreErrorCode::kConflict,
+      return tl::unexpected(Explain(id.error(), StoreErrorCode::kConflict,
                                     "period " + o.period + " of measure " + Num(o.measure.value) +
                                         " was corrected by someone else at the same time",
                                     "period"));
     }
-    o.id = ObservationId(r->Int(0, 0));
+    o.id = ObservationId(*id);
     Observation old = *before;
     old.superseded = true;
     if (auto a =

@@ -415,6 +415,63 @@ TEST_P(StoreTest, AppendObservationRejectsBadInput) {
   EXPECT_EQ(Must(store_->ListObservations(org_, ratio.id)).front(), with);
 }
 
+// The group writer's append: inside a transaction, to the measure read in it, without reading
+// it again; each refusal leaves the transaction's other appends.
+TEST_P(StoreTest, AppendObservationToAMeasureReadInTheTransaction) {
+  const auto ward = MakeTeam("Ward 7");
+  const auto falls = MakeMeasure(ward.id, "Falls");
+  const auto ratio = MakeMeasure(ward.id, "Before noon", spc::Chart::kP);
+  const Actor nurse = Actor::Of(MakePerson("Ada", "ada@nhs.net").id);
+  // Outside a transaction, or with an input of another measure: refused, nothing written.
+  EXPECT_TRUE(Fails(store_->AppendObservationTo(nurse, falls, {falls.id, "2024-03-04", 4, {}}),
+                    StoreErrorCode::kInvalid, "", "no transaction is open"));
+  const size_t audit_before = AuditCount();
+  domain::Observation first;
+  domain::Observation second;
+  {
+    auto tx = Must(store_->Begin());
+    const auto read = Must(store_->GetMeasure(org_, falls.id));
+    EXPECT_TRUE(Fails(store_->AppendObservationTo(nurse, read, {ratio.id, "2024-03-04", 4, 9}),
+                      StoreErrorCode::kInvalid, "measure"));
+    first = Must(store_->AppendObservationTo(nurse, read, {falls.id, "2024-03-04", 4, {}}));
+    // A repeated period and a value the chart refuses: each undoes only itself.
+    EXPECT_TRUE(Fails(store_->AppendObservationTo(nurse, read, {falls.id, "2024-03-04", 5, {}}),
+                      StoreErrorCode::kConflict, "period", "has a value already"));
+    const auto read_ratio = Must(store_->GetMeasure(org_, ratio.id));
+    EXPECT_TRUE(
+        Fails(store_->AppendObservationTo(nurse, read_ratio, {ratio.id, "2024-03-04", 5, {}}),
+              StoreErrorCode::kInvalid, "denominator", "a p chart needs one"));
+    second = Must(store_->AppendObservationTo(nurse, read, {falls.id, "2024-03-11", 6.5, {}}));
+    Must(tx.Commit());
+  }
+  // The ids given are the rows' ids, and each append has its audit entry.
+  EXPECT_LT(first.id.value, second.id.value);
+  const auto list = Must(store_->ListObservations(org_, falls.id));
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0], first);
+  EXPECT_EQ(list[1], second);
+  EXPECT_EQ(list[1].value, 6.5);
+  EXPECT_EQ(list[1].entered_by, nurse);
+  EXPECT_EQ(list[1].version, 1);
+  EXPECT_TRUE(Must(store_->ListObservations(org_, ratio.id)).empty());
+  EXPECT_EQ(AuditCount(), audit_before + 2);
+  AuditQuery query;
+  query.entity = "observation";
+  query.entity_id = second.id.value;
+  const auto audit = Must(store_->ListAudit(org_, query));
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].action, "observation.append");
+  // Rolled back: nothing stays.
+  {
+    auto tx = Must(store_->Begin());
+    const auto read = Must(store_->GetMeasure(org_, falls.id));
+    Must(store_->AppendObservationTo(nurse, read, {falls.id, "2024-03-18", 7, {}}));
+    tx.Rollback();
+  }
+  EXPECT_EQ(Must(store_->ListObservations(org_, falls.id)).size(), 2u);
+  EXPECT_EQ(AuditCount(), audit_before + 2);
+}
+
 // Since 0004 no index says that a period has one current version: the append's version 1
 // conflicting with the first version of a corrected period is what keeps it so.
 TEST_P(StoreTest, AnAppendToACorrectedPeriodStillConflicts) {

@@ -195,24 +195,25 @@ std::vector<GroupCommit::Outcome> GroupCommit::Write(const std::vector<Job>& gro
   // one measure.
   std::vector<std::pair<std::string_view, domain::TokenId>> tokens_read;  // secret, token
   std::vector<domain::Measure> measures_read;
-  const auto holds = [&](const Expect& expect) {
+  // The measure as read in this transaction, when the job's token and measure are as expected.
+  const auto holds = [&](const Expect& expect) -> const domain::Measure* {
     auto token = std::find_if(tokens_read.begin(), tokens_read.end(),
                               [&](const auto& read) { return read.first == expect.token_secret; });
     if (token == tokens_read.end()) {
       auto found = store.AuthenticateApiToken(expect.token_secret);
-      if (!found) return false;
+      if (!found) return nullptr;
       token = tokens_read.insert(tokens_read.end(), {expect.token_secret, found->id});
     }
-    if (token->second != expect.token) return false;
+    if (token->second != expect.token) return nullptr;
     const domain::MeasureId id = expect.measure.id;
     auto measure = std::find_if(measures_read.begin(), measures_read.end(),
                                 [&](const domain::Measure& read) { return read.id == id; });
     if (measure == measures_read.end()) {
       auto found = store.GetMeasure(expect.measure.org, id);
-      if (!found) return false;
+      if (!found) return nullptr;
       measure = measures_read.insert(measures_read.end(), std::move(*found));
     }
-    return *measure == expect.measure;
+    return *measure == expect.measure ? &*measure : nullptr;
   };
   for (const Job& job : group) {
     if (job.work) {
@@ -220,14 +221,19 @@ std::vector<GroupCommit::Outcome> GroupCommit::Write(const std::vector<Job>& gro
       outcomes.push_back({domain::Observation{}, false});  // told only whether the group commits
       continue;
     }
-    if (job.expect && !holds(*job.expect)) {
+    if (!job.expect) {
+      // Inside the transaction each append is a savepoint: a refusal undoes only its own rows.
+      outcomes.push_back({store.AppendObservation(job.actor, job.org, job.input), false});
+      continue;
+    }
+    const domain::Measure* measure = holds(*job.expect);
+    if (measure == nullptr) {
       outcomes.push_back({tl::unexpected(store::StoreError{store::StoreErrorCode::kConflict,
                                                            "not as expected", ""}),
                           true});
       continue;
     }
-    // Inside the transaction each append is a savepoint: a refusal undoes only its own rows.
-    outcomes.push_back({store.AppendObservation(job.actor, job.org, job.input), false});
+    outcomes.push_back({store.AppendObservationTo(job.actor, *measure, job.input), false});
   }
   if (auto committed = transaction->Commit(); !committed) return fail_all(committed.error());
   return outcomes;

@@ -176,6 +176,20 @@ class SqliteStore final : public SqlStore {
     return rows;
   }
 
+  Result<int64_t> InsertId(std::string_view sql, std::span<const Param> params) override {
+    constexpr std::string_view kReturning = " RETURNING id";
+    if (!sql.ends_with(kReturning)) {
+      return Fail(StoreErrorCode::kInternal, "InsertId: the insert does not end RETURNING id");
+    }
+    // The table's id is its rowid (IdColumnType), which SQLite gives the connection's last insert.
+    auto done = Run(sql.substr(0, sql.size() - kReturning.size()), params);
+    if (!done) return tl::unexpected(done.error());
+    if (sqlite3_changes(db_.get()) != 1) {
+      return Fail(StoreErrorCode::kInternal, "InsertId: the insert wrote no row");
+    }
+    return sqlite3_last_insert_rowid(db_.get());
+  }
+
   Result<void> RunScript(std::string_view sql) override {
     // One statement (BEGIN, COMMIT, SAVEPOINT ... at every write): prepared once and kept.
     if (sql.find(';') == std::string_view::npos) {

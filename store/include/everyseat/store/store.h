@@ -308,6 +308,11 @@ class Store {
   // kConflict when the period already has a value (correct it instead).
   [[nodiscard]] virtual Result<domain::Observation> AppendObservation(
       const Actor& actor, OrgId org, const domain::ObservationInput& input) = 0;
+  // AppendObservation inside the transaction open on this store (Begin), to `measure` as read in
+  // that transaction (input.measure must be its id), so that the measure is not read again.
+  [[nodiscard]] virtual Result<domain::Observation> AppendObservationTo(
+      const Actor& actor, const domain::Measure& measure,
+      const domain::ObservationInput& input) = 0;
   // All rows or none, in one transaction, with one audit entry for the batch. The error of a bad
   // row starts "row N: " (N counting from 1). Returns the number of rows written.
   [[nodiscard]] virtual Result<size_t> AppendObservations(
