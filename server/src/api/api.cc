@@ -448,10 +448,14 @@ void Api::Impl::HousekeepingLoop() {
 void Api::Impl::CheckpointLoop() {
   pthread_setname_np(pthread_self(), "es-checkpoint");  // for top and perf
   // Each checkpoint syncs the log and then the database, so the interval sets how much each
-  // sync writes. Short ones disturb the requests less than long ones: under a full load of
-  // single observations the POSTs' p99 over 30 s was 13.9-15.4 ms with 5 ms and 17.0-20.0 ms
-  // with 50 ms (ADR 9). While the log does not grow, the loop looks every 50 ms.
-  constexpr auto kCheckpointInterval = std::chrono::milliseconds(5);
+  // sync writes, and how often a hot page is copied again. Under a full load of single
+  // observations, on an AMD EPYC machine the POSTs' p99 over 30 s was 13.9-15.4 ms with 5 ms and
+  // 17.0-20.0 ms with 50 ms (ADR 9); on an Intel Xeon one, in five rounds of alternating 20 s
+  // runs, 5 ms had the lowest throughput and the highest p99 in four (medians 8,650 requests/s
+  // and 14.0 ms, against 9,300 and 13.0 ms with 20 or 50 ms), its checkpoints costing 14 us of
+  // CPU per POST, 20 ms's 7 and 50 ms's 4. 20 ms keeps most of that saving with syncs shorter
+  // than 50 ms's. While the log does not grow, the loop looks every 50 ms.
+  constexpr auto kCheckpointInterval = std::chrono::milliseconds(20);
   constexpr auto kIdleInterval = std::chrono::milliseconds(50);
   int64_t last_log_pages = -1;
   // A log of more pages (4 KB each: 1 GB) is started again by a restart checkpoint on the
