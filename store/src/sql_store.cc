@@ -1344,6 +1344,16 @@ Result<Observation> SqlStore::AppendObservationTo(const Actor& actor, const Meas
   return InWrite([&] { return AppendTo(actor, measure, input); });
 }
 
+Result<int64_t> SqlStore::InsertObservationRow(const Observation& o) {
+  return QId(
+      "INSERT INTO observations (org_id, measure_id, period, period_start, value, denominator, "
+      "version, superseded, entered_by_person, entered_by_label, entered_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10) RETURNING id",
+      {o.org.value, o.measure.value, std::string_view(o.period), o.period_start, o.value,
+       Opt(o.denominator), int64_t{o.version}, OptId(o.entered_by.person),
+       std::string_view(o.entered_by.label), o.entered_at});
+}
+
 Result<Observation> SqlStore::AppendTo(const Actor& actor, const Measure& measure,
                                        const domain::ObservationInput& input) {
   if (auto ok = domain::ValidateObservation(input, measure.chart); !ok) {
@@ -1359,12 +1369,7 @@ Result<Observation> SqlStore::AppendTo(const Actor& actor, const Measure& measur
   o.denominator = input.denominator;
   o.entered_by = actor;
   o.entered_at = Now();
-  auto id =
-      QId("INSERT INTO observations (org_id, measure_id, period, period_start, value, "
-          "denominator, version, superseded, entered_by_person, entered_by_label, "
-          "entered_at) VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $8, $9) RETURNING id",
-          {org.value, o.measure.value, std::string_view(o.period), o.period_start, o.value,
-           Opt(o.denominator), OptId(actor.person), std::string_view(actor.label), o.entered_at});
+  auto id = InsertObservationRow(o);
   if (!id) {
     return tl::unexpected(Explain(id.error(), StoreErrorCode::kConflict,
                                   "period " + o.period + " of measure " + Num(o.measure.value) +
@@ -1476,13 +1481,7 @@ Result<Observation> SqlStore::CorrectObservation(const Actor& actor, OrgId org,
     o.entered_at = Now();
     o.version = before->version + 1;
     o.superseded = false;
-    auto id =
-        QId("INSERT INTO observations (org_id, measure_id, period, period_start, value, "
-            "denominator, version, superseded, entered_by_person, entered_by_label, "
-            "entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10) RETURNING id",
-            {org.value, o.measure.value, std::string_view(o.period), o.period_start, o.value,
-             Opt(o.denominator), int64_t{o.version}, OptId(actor.person),
-             std::string_view(actor.label), o.entered_at});
+    auto id = InsertObservationRow(o);
     if (!id) {
       // Two corrections of one period at once: the later one loses (PostgreSQL; SQLite
       // serialises writers).

@@ -276,6 +276,8 @@ class SqlStore : public Store {
   [[nodiscard]] Result<domain::Team> TeamRow(OrgId org, TeamId team);
   [[nodiscard]] Result<domain::Person> PersonRow(OrgId org, PersonId person);
   [[nodiscard]] Result<domain::Measure> MeasureRow(OrgId org, MeasureId measure);
+  // Inserts `o` as its period's current version (o.version, o.entered_by...) and gives its id.
+  [[nodiscard]] Result<int64_t> InsertObservationRow(const domain::Observation& o);
   // The rows of AppendObservation, in the open scope, to `measure` read in it.
   [[nodiscard]] Result<domain::Observation> AppendTo(const Actor& actor,
                                                      const domain::Measure& measure,

@@ -215,6 +215,7 @@ std::vector<GroupCommit::Outcome> GroupCommit::Write(const std::vector<Job>& gro
     }
     return *measure == expect.measure ? &*measure : nullptr;
   };
+  // Inside the transaction each append is a savepoint: a refusal undoes only its own rows.
   for (const Job& job : group) {
     if (job.work) {
       job.work(store);
@@ -222,7 +223,6 @@ std::vector<GroupCommit::Outcome> GroupCommit::Write(const std::vector<Job>& gro
       continue;
     }
     if (!job.expect) {
-      // Inside the transaction each append is a savepoint: a refusal undoes only its own rows.
       outcomes.push_back({store.AppendObservation(job.actor, job.org, job.input), false});
       continue;
     }

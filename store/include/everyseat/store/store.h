@@ -309,7 +309,9 @@ class Store {
   [[nodiscard]] virtual Result<domain::Observation> AppendObservation(
       const Actor& actor, OrgId org, const domain::ObservationInput& input) = 0;
   // AppendObservation inside the transaction open on this store (Begin), to `measure` as read in
-  // that transaction (input.measure must be its id), so that the measure is not read again.
+  // that transaction, so that the measure is not read again (the group writer's path): the
+  // organisation is the measure's. kInvalid when no transaction is open, or when input.measure
+  // is not measure.id.
   [[nodiscard]] virtual Result<domain::Observation> AppendObservationTo(
       const Actor& actor, const domain::Measure& measure,
       const domain::ObservationInput& input) = 0;
