@@ -76,16 +76,11 @@ int RunServe(std::span<const std::string_view> args) {
   auto flags = ScanFlags(args, {{"db", "listen", "durability", "threads", "node", "web-root"},
                                 {"help", "secure-cookies", "no-access-log"}});
   if (!flags) return Fail(flags.error());
-#if defined(EVERYSEAT_MIMALLOC)
-    // The program is linked with mimalloc, which serves every malloc and free of the process. A
-    // request's memory is often freed on another thread than the one that took it (io thread,
-    // group writer, answering thread), and glibc's heap got slower at that as the live series
-    // grew: over 60 s of the single-POST load, 12,311-13,471 requests/s against 14,857-15,133
-    // (bench/README.md).
-#else
-  // A server frees and takes back memory all the time: glibc's habit of handing freed memory
-  // back to the kernel at once (madvise, then page faults to take it again) costs every request.
-  // Keep up to 64 MiB free in the heap, and serve allocations below 32 MiB from it.
+#if !defined(EVERYSEAT_MIMALLOC)
+  // Built without mimalloc (ADR 10), glibc's heap serves the process. A server frees and takes
+  // back memory all the time: glibc's habit of handing freed memory back to the kernel at once
+  // (madvise, then page faults to take it again) costs every request. Keep up to 64 MiB free in
+  // the heap, and serve allocations below 32 MiB from it.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
 #endif

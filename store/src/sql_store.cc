@@ -1344,14 +1344,25 @@ Result<Observation> SqlStore::AppendObservationTo(const Actor& actor, const Meas
   return InWrite([&] { return AppendTo(actor, measure, input); });
 }
 
-Result<int64_t> SqlStore::InsertObservationRow(const Observation& o) {
-  return QId(
-      "INSERT INTO observations (org_id, measure_id, period, period_start, value, denominator, "
-      "version, superseded, entered_by_person, entered_by_label, entered_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10) RETURNING id",
-      {o.org.value, o.measure.value, std::string_view(o.period), o.period_start, o.value,
-       Opt(o.denominator), int64_t{o.version}, OptId(o.entered_by.person),
-       std::string_view(o.entered_by.label), o.entered_at});
+Result<void> SqlStore::InsertObservationRow(const Actor& actor, Observation& o,
+                                            std::string_view if_taken) {
+  o.entered_by = actor;
+  o.entered_at = Now();
+  auto id =
+      QId("INSERT INTO observations (org_id, measure_id, period, period_start, value, denominator, "
+          "version, superseded, entered_by_person, entered_by_label, entered_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10) RETURNING id",
+          {o.org.value, o.measure.value, std::string_view(o.period), o.period_start, o.value,
+           Opt(o.denominator), int64_t{o.version}, OptId(actor.person),
+           std::string_view(actor.label), o.entered_at});
+  if (!id) {
+    return tl::unexpected(Explain(
+        id.error(), StoreErrorCode::kConflict,
+        "period " + o.period + " of measure " + Num(o.measure.value) + " " + std::string(if_taken),
+        "period"));
+  }
+  o.id = ObservationId(*id);
+  return {};
 }
 
 Result<Observation> SqlStore::AppendTo(const Actor& actor, const Measure& measure,
@@ -1367,16 +1378,9 @@ Result<Observation> SqlStore::AppendTo(const Actor& actor, const Measure& measur
   o.period_start = *domain::ParseIsoDate(input.period);
   o.value = input.value;
   o.denominator = input.denominator;
-  o.entered_by = actor;
-  o.entered_at = Now();
-  auto id = InsertObservationRow(o);
-  if (!id) {
-    return tl::unexpected(Explain(id.error(), StoreErrorCode::kConflict,
-                                  "period " + o.period + " of measure " + Num(o.measure.value) +
-                                      " has a value already; correct it instead",
-                                  "period"));
+  if (auto row = InsertObservationRow(actor, o, "has a value already; correct it instead"); !row) {
+    return tl::unexpected(row.error());
   }
-  o.id = ObservationId(*id);
   if (auto a = Audit(actor, org, "observation.append", "observation", o.id.value, "", Json(o));
       !a) {
     return tl::unexpected(a.error());
@@ -1477,20 +1481,14 @@ Result<Observation> SqlStore::CorrectObservation(const Actor& actor, OrgId org,
     Observation o = *before;
     o.value = input.value;
     o.denominator = input.denominator;
-    o.entered_by = actor;
-    o.entered_at = Now();
     o.version = before->version + 1;
     o.superseded = false;
-    auto id = InsertObservationRow(o);
-    if (!id) {
-      // Two corrections of one period at once: the later one loses (PostgreSQL; SQLite
-      // serialises writers).
-      return tl::unexpected(Explain(id.error(), StoreErrorCode::kConflict,
-                                    "period " + o.period + " of measure " + Num(o.measure.value) +
-                                        " was corrected by someone else at the same time",
-                                    "period"));
+    // Taken: two corrections of one period at once, and the later one loses (PostgreSQL; SQLite
+    // serialises writers).
+    if (auto row = InsertObservationRow(actor, o, "was corrected by someone else at the same time");
+        !row) {
+      return tl::unexpected(row.error());
     }
-    o.id = ObservationId(*id);
     Observation old = *before;
     old.superseded = true;
     if (auto a =

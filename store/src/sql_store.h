@@ -276,8 +276,11 @@ class SqlStore : public Store {
   [[nodiscard]] Result<domain::Team> TeamRow(OrgId org, TeamId team);
   [[nodiscard]] Result<domain::Person> PersonRow(OrgId org, PersonId person);
   [[nodiscard]] Result<domain::Measure> MeasureRow(OrgId org, MeasureId measure);
-  // Inserts `o` as its period's current version (o.version, o.entered_by...) and gives its id.
-  [[nodiscard]] Result<int64_t> InsertObservationRow(const domain::Observation& o);
+  // Inserts `o` (at o.version) as its period's current value, entered by `actor` now, and sets
+  // o.entered_by, o.entered_at and o.id. A version already there is kConflict on "period",
+  // "period P of measure M " followed by `if_taken`.
+  [[nodiscard]] Result<void> InsertObservationRow(const Actor& actor, domain::Observation& o,
+                                                  std::string_view if_taken);
   // The rows of AppendObservation, in the open scope, to `measure` read in it.
   [[nodiscard]] Result<domain::Observation> AppendTo(const Actor& actor,
                                                      const domain::Measure& measure,
